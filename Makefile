@@ -1,0 +1,54 @@
+# SIBARU: `make run` sets everything up and serves the site; `make test` runs the whole suite.
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+PG_URL ?= postgres://postgres@127.0.0.1:5432/sibaru
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: run test test-sqlite test-postgres setup lint lock messages bench clean
+
+# The virtual environment is rebuilt when a lock file changes.
+$(VENV)/.installed: requirements.lock requirements-dev.lock
+	test -x $(PY) || "$$(bin/find-python)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements-dev.lock
+	touch $@
+
+setup: $(VENV)/.installed
+	mkdir -p var
+	$(MANAGE) migrate --no-input -v0
+	$(MANAGE) load_regions
+	$(MANAGE) collectstatic --no-input -v0
+	$(MANAGE) seed_demo
+
+run: setup
+	bin/serve $(PORT)
+
+test: test-sqlite test-postgres
+
+test-sqlite: $(VENV)/.installed
+	SIBARU_MODE=test $(VENV)/bin/pytest
+
+test-postgres: $(VENV)/.installed
+	SIBARU_MODE=test DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(VENV)/bin/pytest
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/bandit -q -c pyproject.toml -r src
+	SIBARU_MODE=production SECRET_KEY=$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(60))') \
+		$(MANAGE) check --deploy --fail-level WARNING
+
+messages: $(VENV)/.installed
+	cd src/sibaru && ../../$(MANAGE) makemessages -l id -l en --no-obsolete --no-location
+	cd src/sibaru && ../../$(MANAGE) compilemessages
+
+lock: $(VENV)/.installed
+	$(PY) -m pip install --quiet uv
+	$(VENV)/bin/uv pip compile --python-version 3.12 --generate-hashes -q requirements.in -o requirements.lock
+	$(VENV)/bin/uv pip compile --python-version 3.12 --generate-hashes -q requirements-dev.in -o requirements-dev.lock
+
+bench: setup
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) var
