@@ -107,6 +107,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
 
+    def __str__(self) -> str:
+        return f"{self.user} (until {self.expires_at:%Y-%m-%d %H:%M})"
+
     @staticmethod
     def new_secret() -> str:
         return "sbt_" + secrets.token_urlsafe(32)
