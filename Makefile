@@ -24,13 +24,23 @@ setup: $(VENV)/.installed
 run: setup
 	bin/serve $(PORT)
 
+# The whole suite twice: on SQLite (in memory, local-memory cache), then on PostgreSQL with Redis.
+# Two workers (pytest-xdist), one per core; `make test PYTEST_ARGS=` runs in one process, and
+# `make test-sqlite PYTEST_ARGS="-m 'not e2e'"` skips the browser tests.
+# pytest exits 5 when it collected no test: that is announced, not failed on.
+PYTEST_ARGS ?= -n 2
+define pytest
+	$(1) $(VENV)/bin/pytest $(PYTEST_ARGS) || { status=$$?; [ $$status -eq 5 ] || exit $$status; \
+		echo "*** make $@: pytest collected NO tests ***"; }
+endef
+
 test: test-sqlite test-postgres
 
 test-sqlite: $(VENV)/.installed
-	SIBARU_MODE=test $(VENV)/bin/pytest
+	$(call pytest,SIBARU_MODE=test)
 
 test-postgres: $(VENV)/.installed
-	SIBARU_MODE=test DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(VENV)/bin/pytest
+	$(call pytest,SIBARU_MODE=test DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL))
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check src tests bench

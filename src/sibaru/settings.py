@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "axes",
     "django_tasks_db",
     "ninja",
@@ -49,6 +50,8 @@ INSTALLED_APPS = [
     "sibaru.core",
     "sibaru.portal",
     "sibaru.workspace",
+    "sibaru.trial",
+    "sibaru.demo",
     "sibaru.api",
 ]
 
@@ -64,9 +67,13 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Turns django-ratelimit's refusals into RATELIMIT_VIEW's 429 page.
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "sibaru.urls"
+# Form fields render through templates/django/forms/ (labels, hints, inline errors of the design system).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "sibaru.wsgi.application"
 
 TEMPLATES = [
@@ -125,6 +132,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+if MODE == "test":
+    # Real PBKDF2 costs about a second per hash; the suite creates hundreds of users.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "workspace:inbox"
 LOGOUT_REDIRECT_URL = "portal:home"
@@ -169,27 +179,37 @@ ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = ATTACHMENT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-# E-mail: SMTP when EMAIL_HOST is set; otherwise printed to the console (demo) or kept in memory (tests).
-EMAIL_HOST = env_str("EMAIL_HOST")
-EMAIL_PORT = env_int("EMAIL_PORT", 25)
-EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
-EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+# E-mail (Django's MAILERS): SMTP when EMAIL_HOST is set; otherwise printed to the console. The test
+# runner replaces it with an in-memory mailer.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "SIBARU <no-reply@sibaru.example.go.id>")
-if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-elif MODE == "test":
-    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+if env_str("EMAIL_HOST"):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": env_str("EMAIL_HOST"),
+                "port": env_int("EMAIL_PORT", 25),
+                "username": env_str("EMAIL_HOST_USER"),
+                "password": env_str("EMAIL_HOST_PASSWORD"),
+                "use_tls": env_bool("EMAIL_USE_TLS", False),
+                "timeout": env_int("EMAIL_TIMEOUT", 20),
+            },
+        }
+    }
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 5)
 
 # Public forms and lookups: requests per minute per client address.
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 RATELIMIT_TRACKING = env_str("RATELIMIT_TRACKING", "30/m")
 RATELIMIT_SUBMIT = env_str("RATELIMIT_SUBMIT", "10/m")
+RATELIMIT_LOGIN = env_str("RATELIMIT_LOGIN", "20/m")
+RATELIMIT_PASSWORD_RESET = env_str("RATELIMIT_PASSWORD_RESET", "5/m")
 RATELIMIT_VIEW = "sibaru.portal.views.rate_limited"
+
+# The trial service exercises the case engine end to end until the real services replace it.
+TRIAL_SERVICE = env_bool("TRIAL_SERVICE", not PRODUCTION)
 
 API_TOKEN_HOURS = env_int("API_TOKEN_HOURS", 12)
 

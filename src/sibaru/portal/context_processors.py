@@ -8,4 +8,5 @@ def site(request):
         "CONTACT_EMAIL": settings.CONTACT_EMAIL,
         "CONTACT_PHONE": settings.CONTACT_PHONE,
         "DEMO": settings.DEMO,
+        "TRIAL_SERVICE": settings.TRIAL_SERVICE,
     }

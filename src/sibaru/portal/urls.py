@@ -1,4 +1,10 @@
-from django.urls import path
+from django.urls import include, path
+
+from sibaru.portal import views
 
 app_name = "portal"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("lacak/", views.track, name="track"),
+    path("lacak/<str:tracking_code>/", views.track_case, name="track_case"),
+]

@@ -1,4 +1,11 @@
 from django.urls import path
 
+from sibaru.workspace import views
+
 app_name = "workspace"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("kasus/<str:tracking_code>/", views.case_detail, name="case"),
+    path("kasus/<str:tracking_code>/tindakan/", views.case_action, name="case_action"),
+    path("lampiran/<int:pk>/", views.attachment_download, name="attachment"),
+]

@@ -1,0 +1,209 @@
+"""Every write of the case engine: opening a case and applying a workflow action.
+
+Both run in one transaction: the role and state are checked, the event is written to the hash chain,
+the deadline is moved and the notifications are queued in the outbox, or nothing happens at all.
+"""
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sibaru.accounts.roles import Party
+from sibaru.core import calendar, workflow
+from sibaru.core.attachments import CheckedFile, attachment_store, files_removed_on_error
+from sibaru.core.events import append_event
+from sibaru.core.models import Case, Event, IdempotencyKey, Privacy
+from sibaru.core.notifications import notifications_queue
+from sibaru.core.scope import roles_for_case
+from sibaru.core.tracking import new_tracking_code
+
+
+class ActionNotAllowed(Exception):
+    """The action exists but cannot be taken from the case's current state (HTTP 409)."""
+
+    def __init__(self, message: str, *, code: str = "invalid_state"):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+class IdempotencyConflict(Exception):
+    """The same idempotency key was sent with a different request (HTTP 409)."""
+
+
+def request_fingerprint(payload) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _set_deadline(case: Case, flow: workflow.Workflow, state: workflow.State) -> None:
+    deadline = flow.deadline_for(state, case)
+    if deadline is None or state.final:
+        case.due_start = case.due_days = case.due_date = None
+        case.due_day_type = ""
+        return
+    case.due_start = _today()
+    case.due_days = deadline.days
+    case.due_day_type = deadline.day_type
+    case.due_date = calendar.add_days(case.due_start, deadline.days, deadline.day_type)
+    case.extended_due_date = None
+
+
+def case_open(
+    *,
+    kind: str,
+    subject: str = "",
+    organisation=None,
+    handler=None,
+    region=None,
+    privacy: str = Privacy.PUBLIC,
+    user=None,
+    note: str = "",
+    attachments: Iterable[CheckedFile] = (),
+    create_details: Callable[[Case], object] | None = None,
+    idempotency: tuple[str, str, str] | None = None,
+) -> Case:
+    """Open a case of `kind` in its initial state, with its first event, files and notifications.
+
+    `create_details(case)` creates the service's own one-to-one record in the same transaction.
+    `idempotency` is (scope, key, request fingerprint): a repeat returns the first case.
+    """
+    flow = workflow.get(kind)
+    if idempotency:
+        existing = _idempotent_case(*idempotency)
+        if existing:
+            return existing
+    try:
+        with files_removed_on_error(), transaction.atomic():
+            now = timezone.now()
+            state = flow.state(flow.initial)
+            case = Case(
+                tracking_code=new_tracking_code(flow.prefix, timezone.localdate(now).year),
+                kind=kind,
+                state=state.code,
+                subject=subject[:200],
+                organisation=organisation,
+                handler=handler,
+                region=region,
+                privacy=privacy,
+                created_by=user if getattr(user, "is_authenticated", False) else None,
+                submitted_at=now,
+                state_entered_at=now,
+            )
+            _set_deadline(case, flow, state)
+            case.save()
+            if create_details:
+                create_details(case)
+            actor = case.created_by
+            event = append_event(
+                case=case,
+                action="open",
+                actor=actor,
+                actor_role="" if actor else Party.APPLICANT,
+                to_state=state.code,
+                note=note,
+                public=True,
+            )
+            for checked in attachments:
+                attachment_store(case=case, checked=checked, user=actor, event=event)
+            if idempotency:
+                scope, key, fingerprint = idempotency
+                IdempotencyKey.objects.create(scope=scope, key=key, request_hash=fingerprint, case=case)
+            notifications_queue(case=case, event=event, flow=flow, recipients=("applicant", "handler"))
+    except IntegrityError:
+        # A concurrent request with the same idempotency key won the race: answer with its case.
+        if idempotency and (existing := _idempotent_case(*idempotency)):
+            return existing
+        raise
+    return case
+
+
+def _idempotent_case(scope: str, key: str, fingerprint: str) -> Case | None:
+    record = IdempotencyKey.objects.select_related("case").filter(scope=scope, key=key).first()
+    if record is None:
+        return None
+    if record.request_hash != fingerprint:
+        raise IdempotencyConflict(_("Kunci idempotensi ini sudah dipakai untuk permintaan lain."))
+    record.case.replayed = True
+    return record.case
+
+
+def case_apply_action(
+    *,
+    case: Case,
+    action: str,
+    user=None,
+    party: str | None = None,
+    note: str = "",
+    data: dict | None = None,
+    attachments: Iterable[CheckedFile] = (),
+) -> Event:
+    """Apply a workflow action to a case as `user` (a staff member) or as a `party` (applicant, system).
+
+    Raises PermissionDenied when none of the actor's roles may take the action, ActionNotAllowed when
+    the case's current state does not allow it, ValidationError when required input is missing.
+    """
+    data = dict(data or {})
+    note = (note or "").strip()
+    with files_removed_on_error(), transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        flow = workflow.get(locked.kind)
+        spec = flow.action(action)
+        if spec is None:
+            raise ActionNotAllowed(_("Tindakan tidak dikenal: %(action)s.") % {"action": action}, code="unknown_action")
+        roles = {party} if party else roles_for_case(user, locked)
+        acting_roles = roles.intersection(spec.roles)
+        if not acting_roles:
+            raise PermissionDenied(_("Peran Anda tidak berwenang melakukan tindakan ini."))
+        if locked.state not in spec.source:
+            raise ActionNotAllowed(
+                _("Tindakan “%(action)s” tidak dapat dilakukan pada status “%(state)s”.")
+                % {"action": spec.label, "state": flow.state(locked.state).label}
+            )
+        errors = {}
+        if spec.note_required and not note:
+            errors["note"] = [_("Wajib diisi.")]
+        for name in spec.needs:
+            if data.get(name) in (None, "", []):
+                errors[name] = [_("Wajib diisi.")]
+        if errors:
+            raise ValidationError(errors)
+        if spec.effect:
+            spec.effect(locked, data)
+        from_state = locked.state
+        now = timezone.now()
+        if spec.target and spec.target != from_state:
+            target = flow.state(spec.target)
+            locked.state = target.code
+            locked.state_entered_at = now
+            _set_deadline(locked, flow, target)
+            locked.closed_at = now if target.final else None
+        locked.save()
+        actor = user if getattr(user, "is_authenticated", False) else None
+        event = append_event(
+            case=locked,
+            action=spec.code,
+            actor=actor,
+            actor_role=sorted(acting_roles)[0],
+            from_state=from_state,
+            to_state=locked.state,
+            note=note,
+            public=spec.public,
+            data={k: v for k, v in data.items() if k in spec.needs or k in spec.record},
+        )
+        for checked in attachments:
+            attachment_store(case=locked, checked=checked, user=actor, event=event, public=spec.public)
+        notifications_queue(case=locked, event=event, flow=flow, recipients=spec.notify)
+    # Keep the caller's object current.
+    for field in ("state", "state_entered_at", "due_start", "due_days", "due_day_type", "due_date",
+                  "extended_due_date", "closed_at", "handler_id", "assignee_id", "last_event_seq", "last_event_hash"):
+        setattr(case, field, getattr(locked, field))
+    return event

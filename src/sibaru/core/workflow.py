@@ -1,0 +1,121 @@
+"""Workflow declarations: each kind of case declares its states, actions, roles and deadlines as data.
+
+One declaration answers every question the rest of the system asks: which actions a user may take now
+(the buttons and the API's transitions), when a case is due, what the public sees, and (later) the SOP
+diagram. The engine that applies an action is `sibaru.core.services.case_apply_action`.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.utils.functional import Promise
+
+from sibaru.accounts.roles import Party, Role
+from sibaru.core.models import DayType
+
+
+@dataclass(frozen=True)
+class Deadline:
+    days: int
+    day_type: str = DayType.WORKING
+
+
+@dataclass(frozen=True)
+class State:
+    code: str
+    label: str | Promise
+    # Deadline of the state, or a function of the case giving one (e.g. a tier that depends on a field).
+    deadline: Deadline | Callable | None = None
+    # Who is expected to act while the case is in this state (the SOP lane).
+    actor: str | None = None
+    final: bool = False
+    # Plain-language line for the public tracking page: what happens now.
+    public_hint: str | Promise = ""
+
+
+@dataclass(frozen=True)
+class Action:
+    code: str
+    label: str | Promise
+    source: tuple[str, ...]
+    # The state the case moves to; None keeps it where it is (a note, a reassignment).
+    target: str | None
+    roles: tuple[str, ...]
+    # Fields the action needs in `data` (besides the note), checked before anything is written.
+    needs: tuple[str, ...] = ()
+    note_required: bool = False
+    # A public event shows on the tracking page (with its note); an internal one only to staff.
+    public: bool = True
+    # Who is told: "applicant" (the person who opened the case) and/or "handler" (the next actors).
+    notify: tuple[str, ...] = ("applicant", "handler")
+    # Optional `effect(case, data)`: validates `data` and sets the case's own fields (handler, assignee…)
+    # inside the engine's transaction, before the event is written.
+    effect: Callable | None = None
+    # Keys of `data` kept in the event besides `needs`.
+    record: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Workflow:
+    kind: str
+    prefix: str
+    label: str | Promise
+    states: tuple[State, ...]
+    actions: tuple[Action, ...]
+    initial: str
+    # Roles that see this kind's cases of their own organisation (owner or handler).
+    viewer_roles: tuple[str, ...] = (Role.ADMINISTRATOR,)
+    # Roles that see this kind's cases located in their organisation's region.
+    region_viewer_roles: tuple[str, ...] = ()
+    # How to reach the applicant: a function of the case returning (email, name, language) or None.
+    applicant_contact: Callable | None = None
+    _states: dict = field(init=False, repr=False, compare=False)
+    _actions: dict = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        states = {s.code: s for s in self.states}
+        actions = {a.code: a for a in self.actions}
+        object.__setattr__(self, "_states", states)
+        object.__setattr__(self, "_actions", actions)
+        if self.initial not in states:
+            raise ValueError(f"{self.kind}: unknown initial state {self.initial}")
+        for action in self.actions:
+            unknown = {*action.source, action.target} - states.keys() - {None}
+            if unknown:
+                raise ValueError(f"{self.kind}.{action.code}: unknown states {unknown}")
+
+    def state(self, code: str) -> State:
+        return self._states[code]
+
+    def action(self, code: str) -> Action | None:
+        return self._actions.get(code)
+
+    def actions_from(self, state: str, roles: set[str]) -> list[Action]:
+        return [a for a in self.actions if state in a.source and roles.intersection(a.roles)]
+
+    def deadline_for(self, state: State, case) -> Deadline | None:
+        return state.deadline(case) if callable(state.deadline) else state.deadline
+
+
+_REGISTRY: dict[str, Workflow] = {}
+
+
+def register(workflow: Workflow) -> Workflow:
+    if workflow.kind in _REGISTRY and _REGISTRY[workflow.kind] is not workflow:
+        raise ValueError(f"Workflow {workflow.kind} registered twice")
+    if any(w.prefix == workflow.prefix and w.kind != workflow.kind for w in _REGISTRY.values()):
+        raise ValueError(f"Tracking prefix {workflow.prefix} is taken")
+    _REGISTRY[workflow.kind] = workflow
+    return workflow
+
+
+def get(kind: str) -> Workflow:
+    return _REGISTRY[kind]
+
+
+def all_workflows() -> list[Workflow]:
+    return list(_REGISTRY.values())
+
+
+APPLICANT = Party.APPLICANT
+SYSTEM = Party.SYSTEM

@@ -1,0 +1,90 @@
+"""Demo organisations, one account per role, an API key and sample cases: created only in demo mode."""
+
+from django.conf import settings
+from django.db import transaction
+
+from sibaru.accounts.models import ApiKey, Membership, Organisation, User, hash_secret
+from sibaru.accounts.roles import Party, Role
+from sibaru.core.services import case_apply_action
+from sibaru.regions.models import Region
+from sibaru.trial.services import trial_request_submit
+
+DEMO_PASSWORD = "demo-sibaru-2026"
+DEMO_API_KEY = "sbk_demo_Kc7pQ2rX9mTz4vWb8nLs3yHd6fJg5aRe"
+DOMAIN = "demo.sibaru.example"
+
+ORGANISATIONS = {
+    "ministry": ("Direktorat Jenderal Perumahan", Organisation.Kind.MINISTRY_AGENCY, None, None),
+    "planning": ("Direktorat Perencanaan Perumahan", Organisation.Kind.DIRECTORATE, None, "ministry"),
+    "self_help": ("Direktorat Rumah Swadaya", Organisation.Kind.DIRECTORATE, None, "ministry"),
+    "public_relations": ("Bagian Hukum dan Komunikasi Publik", Organisation.Kind.WORK_UNIT, None, "ministry"),
+    "west_java": ("Pemerintah Provinsi Jawa Barat", Organisation.Kind.PROVINCE_GOVERNMENT, "32", None),
+    "bandung": ("Pemerintah Kota Bandung", Organisation.Kind.REGENCY_GOVERNMENT, "3273", None),
+}
+
+# (e-mail name, full name, organisation, role)
+ACCOUNTS = [
+    ("admin", "Admin SIBARU", "ministry", Role.ADMINISTRATOR),
+    ("operator.bandung", "Operator Kota Bandung", "bandung", Role.PROPOSER_OPERATOR),
+    ("monitor.jabar", "Pemantau Provinsi Jawa Barat", "west_java", Role.PROVINCE_MONITOR),
+    ("perencanaan", "Petugas Perencanaan", "planning", Role.PLANNING_OFFICER),
+    ("verifikator", "Verifikator Rumah Swadaya", "self_help", Role.VERIFIER),
+    ("penetap", "Pejabat Penetap", "ministry", Role.DECISION_MAKER),
+    ("pengaduan", "Koordinator Pengaduan", "ministry", Role.COMPLAINT_COORDINATOR),
+    ("unit", "Petugas Unit Humas", "public_relations", Role.UNIT_OFFICER),
+    ("ppid", "Petugas PPID", "ministry", Role.PPID_OFFICER),
+    ("atasan.ppid", "Atasan PPID", "ministry", Role.PPID_SUPERIOR),
+    ("evaluator", "Evaluator Layanan", "ministry", Role.EVALUATOR),
+]
+
+SAMPLE_REQUESTS = [
+    ("Siti Rahmawati", "3273011001", "Bagaimana cara pemda kami mengusulkan bantuan rumah swadaya tahun depan?", 3),
+    ("Budi Santoso", "3273", "Mohon informasi jadwal sosialisasi program BSPS di Kota Bandung.", 2),
+    ("Dewi Lestari", "32", "Apakah rumah susun sewa di wilayah kami menerima penghuni baru?", 1),
+    ("Andi Wijaya", "3273011001", "Saya ingin menanyakan status bantuan PSU perumahan kami.", 0),
+    ("Rina Marlina", "3273", "Terima kasih atas tanggapan cepatnya kemarin.", 4),
+]
+
+
+def seed_demo() -> bool:
+    """Create the demo data once; returns False when it is already there."""
+    if not settings.DEMO:
+        raise RuntimeError("Demo data is only created with SIBARU_MODE=demo.")
+    if User.objects.filter(email=f"admin@{DOMAIN}").exists():
+        return False
+    with transaction.atomic():
+        orgs: dict[str, Organisation] = {}
+        for key, (name, kind, region, parent) in ORGANISATIONS.items():
+            orgs[key] = Organisation.objects.create(
+                name=name, kind=kind, region=Region.objects.filter(code=region).first() if region else None,
+                parent=orgs.get(parent), email=f"{key}@{DOMAIN}",
+            )
+        users = {}
+        for local, full_name, org, role in ACCOUNTS:
+            user = User.objects.create_user(f"{local}@{DOMAIN}", DEMO_PASSWORD, full_name=full_name,
+                                            is_staff=role == Role.ADMINISTRATOR,
+                                            is_superuser=role == Role.ADMINISTRATOR)
+            Membership.objects.create(user=user, organisation=orgs[org], role=role)
+            users[local] = user
+        system = User.objects.create_user(f"sistem.lapor@{DOMAIN}", None, full_name="Sistem penghubung (API)")
+        Membership.objects.create(user=system, organisation=orgs["ministry"], role=Role.COMPLAINT_COORDINATOR)
+        ApiKey.objects.create(organisation=orgs["ministry"], acts_as=system, name="Kunci demo",
+                              prefix=DEMO_API_KEY[:12], key_hash=hash_secret(DEMO_API_KEY), scopes=["read", "write"])
+    for name, region, message, steps in SAMPLE_REQUESTS:
+        case = trial_request_submit(name=name, email="", message=message,
+                                    region=Region.objects.filter(code=region).first())
+        _advance(case, steps, users, orgs)
+    return True
+
+
+def _advance(case, steps: int, users, orgs) -> None:
+    script = [
+        dict(action="accept", user=users["pengaduan"], data={"handler": orgs["public_relations"].pk},
+             note="Diteruskan ke Bagian Hukum dan Komunikasi Publik."),
+        dict(action="answer", user=users["unit"],
+             note="Terima kasih. Informasi lengkap tersedia di kantor dinas perumahan setempat."),
+        dict(action="reopen", party=Party.APPLICANT, note="Mohon dijelaskan lebih rinci syaratnya."),
+        dict(action="answer", user=users["unit"], note="Syaratnya: surat usulan bupati/wali kota dan data calon penerima."),
+    ]
+    for step in script[: min(steps, len(script))]:
+        case_apply_action(case=case, **step)
