@@ -27,6 +27,8 @@ class Region(models.Model):
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", db_constraint=False
     )
+    # False once a code has left the Kemendagri list: old records still resolve it, new input may not use it.
+    is_current = models.BooleanField(_("masih berlaku"), default=True)
 
     class Meta:
         ordering = ["code"]
@@ -42,3 +44,53 @@ class Region(models.Model):
         from sibaru.regions.codes import dotted
 
         return dotted(self.code)
+
+
+class RegionWord(models.Model):
+    """One word of a current region's name, for type-ahead search by word prefix (see selectors.region_search).
+
+    A LIKE '%…%' over 91,000 names scans the table on SQLite and PostgreSQL alike; a prefix range on this
+    index reads only the rows it returns. Written by the loader (services.region_words_rebuild), never by hand.
+    """
+
+    word = models.CharField(max_length=60)
+    # Search order: 0 = a province's first name word, 1 = another word of a province, 2-3 regencies
+    # (their first word after "Kabupaten"/"Kota"), 4-5 districts, 6-7 villages.
+    rank = models.PositiveSmallIntegerField()
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+
+    class Meta:
+        indexes = [
+            # A prefix range on `word` (PostgreSQL: LIKE 'ab%', which the pattern opclass serves under any
+            # database collation), covering what the search reads.
+            models.Index(
+                fields=["word", "rank", "region"],
+                name="region_word_search",
+                opclasses=["varchar_pattern_ops", "int2_ops", "varchar_ops"],
+            ),
+            # A region's other words, for the query's further words; and the loader's deletes.
+            models.Index(
+                fields=["region", "word"], name="region_word_region", opclasses=["varchar_ops", "varchar_pattern_ops"]
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.word
+
+
+class RegionDataset(models.Model):
+    """One load of the region data file; the loader skips a file whose SHA-256 was already loaded."""
+
+    sha256 = models.CharField(max_length=64)
+    loaded_at = models.DateTimeField()
+    # Rows per level and kind in the file, plus what the load changed (created, updated, obsolete).
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-loaded_at", "-id"]
+        get_latest_by = "loaded_at"
+        verbose_name = _("muatan data wilayah")
+        verbose_name_plural = _("muatan data wilayah")
+
+    def __str__(self) -> str:
+        return f"{self.sha256[:12]} @ {self.loaded_at:%Y-%m-%d %H:%M}"

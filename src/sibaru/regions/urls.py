@@ -1,4 +1,8 @@
 from django.urls import path
 
+from sibaru.regions import views
+
 app_name = "regions"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.browse, name="browse"),
+]
