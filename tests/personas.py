@@ -30,7 +30,9 @@ def orgs(regions):
     return {
         "ministry": ministry,
         "unit": Organisation.objects.create(name="Bagian Humas", kind=Organisation.Kind.WORK_UNIT, parent=ministry),
-        "other_unit": Organisation.objects.create(name="Bagian Umum", kind=Organisation.Kind.WORK_UNIT, parent=ministry),
+        "other_unit": Organisation.objects.create(
+            name="Bagian Umum", kind=Organisation.Kind.WORK_UNIT, parent=ministry
+        ),
         "west_java": Organisation.objects.create(
             name="Pemprov Jawa Barat", kind=Organisation.Kind.PROVINCE_GOVERNMENT, region=regions["32"]
         ),

@@ -20,7 +20,8 @@ MODE = env_choice("SIBARU_MODE", ("demo", "test", "production"), "demo")
 DEMO = MODE == "demo"
 PRODUCTION = MODE == "production"
 
-_DEFAULT_SECRET = "sibaru-insecure-default-key-change-me"
+# Not a secret: the placeholder that production mode refuses.
+_DEFAULT_SECRET = "sibaru-insecure-default-key-change-me"  # noqa: S105  # nosec B105
 SECRET_KEY = env_str("SECRET_KEY", _DEFAULT_SECRET)
 DEBUG = env_bool("DEBUG", default=False)
 if PRODUCTION and (SECRET_KEY == _DEFAULT_SECRET or len(SECRET_KEY) < 50):
@@ -179,15 +180,15 @@ ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = ATTACHMENT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-# E-mail (Django's MAILERS): SMTP when EMAIL_HOST is set; otherwise printed to the console. The test
-# runner replaces it with an in-memory mailer.
+# E-mail (Django's MAILERS): SMTP when EMAIL_HOST is set, and always in production (a local MTA on
+# localhost:25 by default); otherwise printed to the console. The test runner uses an in-memory mailer.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "SIBARU <no-reply@sibaru.example.go.id>")
-if env_str("EMAIL_HOST"):
+if env_str("EMAIL_HOST") or PRODUCTION:
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
-                "host": env_str("EMAIL_HOST"),
+                "host": env_str("EMAIL_HOST", "localhost"),
                 "port": env_int("EMAIL_PORT", 25),
                 "username": env_str("EMAIL_HOST_USER"),
                 "password": env_str("EMAIL_HOST_PASSWORD"),

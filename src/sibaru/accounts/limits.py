@@ -2,7 +2,7 @@
 
 These complement django-axes, which locks one account from one address after repeated wrong passwords:
 the limits here stop one address from trying many accounts, or from sending many reset e-mails.
-Rates are settings (RATELIMIT_LOGIN, RATELIMIT_PASSWORD_RESET) with the defaults below; RATELIMIT_ENABLE
+Rates are settings (RATELIMIT_LOGIN, RATELIMIT_PASSWORD_RESET, see settings.py); RATELIMIT_ENABLE
 turns every limit off.
 """
 
@@ -15,16 +15,10 @@ from django.utils.module_loading import import_string
 from django_ratelimit.core import is_ratelimited
 from django_ratelimit.exceptions import Ratelimited
 
-# Bandit reads "PASSWORD" in a key as a hard-coded password; these are rates.
-DEFAULT_RATES = {
-    "RATELIMIT_LOGIN": "20/m",
-    "RATELIMIT_PASSWORD_RESET": "5/m",  # nosec B105
-}
-
 
 def _rate(setting: str):
     def rate(group, request) -> str:
-        return getattr(settings, setting, DEFAULT_RATES[setting])
+        return getattr(settings, setting)
 
     return rate
 

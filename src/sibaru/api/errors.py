@@ -94,7 +94,8 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(Throttled)
     def throttled(request, exc: Throttled):
         headers = {"Retry-After": str(int(exc.wait))} if exc.wait else {}
-        return respond(request, 429, "rate_limited", _("Terlalu banyak permintaan. Coba lagi sebentar lagi."), headers=headers)
+        message = _("Terlalu banyak permintaan. Coba lagi sebentar lagi.")
+        return respond(request, 429, "rate_limited", message, headers=headers)
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):

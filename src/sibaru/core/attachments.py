@@ -46,13 +46,16 @@ def check_upload(upload: File, *, allowed: dict[str, str] | None = None, max_byt
     max_bytes = max_bytes or settings.ATTACHMENT_MAX_BYTES
     raw_name = upload.name or ""
     if not raw_name or _UNSAFE_NAME.search(raw_name):
-        raise ValidationError(_("Nama berkas tidak boleh memuat garis miring, '..' atau karakter kendali."), code="bad_name")
+        raise ValidationError(
+            _("Nama berkas tidak boleh memuat garis miring, '..' atau karakter kendali."), code="bad_name"
+        )
     name = unicodedata.normalize("NFC", raw_name).strip()[:150]
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     accepted = ", ".join(sorted({e.upper() for e in allowed if e != "jpeg"}))
     if extension not in allowed:
         raise ValidationError(
-            _("Jenis berkas .%(ext)s tidak diterima. Unggah berkas %(accepted)s.") % {"ext": extension or "?", "accepted": accepted},
+            _("Jenis berkas .%(ext)s tidak diterima. Unggah berkas %(accepted)s.")
+            % {"ext": extension or "?", "accepted": accepted},
             code="bad_type",
         )
     if upload.size > max_bytes:
@@ -76,7 +79,9 @@ def check_upload(upload: File, *, allowed: dict[str, str] | None = None, max_byt
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    return CheckedFile(upload=upload, name=name, content_type=detected.mime, size=upload.size, sha256=digest.hexdigest())
+    return CheckedFile(
+        upload=upload, name=name, content_type=detected.mime, size=upload.size, sha256=digest.hexdigest()
+    )
 
 
 _new_files: ContextVar[list[str] | None] = ContextVar("new_files", default=None)

@@ -175,6 +175,9 @@ class Notification(models.Model):
             models.Index(fields=["user", "read_at"], name="notification_inbox"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.channel} → {self.email or self.user_id}: {self.subject}"
+
 
 class WorkingDayOverride(models.Model):
     """An administrator's correction of the holiday calendar, with the decree that set it."""
@@ -211,3 +214,6 @@ class IdempotencyKey(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["scope", "key"], name="idempotency_scope_key")]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key}"

@@ -121,7 +121,9 @@ def public_status(tracking_code: str) -> PublicStatus | None:
     flow = workflow.get(case.kind)
     state = flow.state(case.state)
     events = [
-        PublicEvent(at=e.at, status=e.to_state, status_label=flow.state(e.to_state).label if e.to_state else "", note=e.note)
+        PublicEvent(
+            at=e.at, status=e.to_state, status_label=flow.state(e.to_state).label if e.to_state else "", note=e.note
+        )
         for e in Event.objects.filter(case_id=case.pk, public=True).only("at", "to_state", "note").order_by("seq")
     ]
     return PublicStatus(

@@ -9,7 +9,8 @@ from sibaru.core.services import case_apply_action
 from sibaru.regions.models import Region
 from sibaru.trial.services import trial_request_submit
 
-DEMO_PASSWORD = "demo-sibaru-2026"
+# Published in the README; the demo accounts exist only in demo mode.
+DEMO_PASSWORD = "demo-sibaru-2026"  # noqa: S105  # nosec B105
 DEMO_API_KEY = "sbk_demo_Kc7pQ2rX9mTz4vWb8nLs3yHd6fJg5aRe"
 DOMAIN = "demo.sibaru.example"
 
@@ -84,7 +85,8 @@ def _advance(case, steps: int, users, orgs) -> None:
         dict(action="answer", user=users["unit"],
              note="Terima kasih. Informasi lengkap tersedia di kantor dinas perumahan setempat."),
         dict(action="reopen", party=Party.APPLICANT, note="Mohon dijelaskan lebih rinci syaratnya."),
-        dict(action="answer", user=users["unit"], note="Syaratnya: surat usulan bupati/wali kota dan data calon penerima."),
+        dict(action="answer", user=users["unit"],
+             note="Syaratnya: surat usulan bupati/wali kota dan data calon penerima."),
     ]
     for step in script[: min(steps, len(script))]:
         case_apply_action(case=case, **step)

@@ -45,7 +45,10 @@ def track_case(request, tracking_code):
         if "code" not in form.errors:
             form.add_error(
                 "code",
-                _("Nomor pelacakan tidak ditemukan. Periksa lagi nomornya, atau hubungi kami bila yakin nomornya benar."),
+                _(
+                    "Nomor pelacakan tidak ditemukan. Periksa lagi nomornya, "
+                    "atau hubungi kami bila yakin nomornya benar."
+                ),
             )
         return render(request, "portal/track.html", {"form": form}, status=404)
     return render(request, "portal/track_case.html", {"status": status, "due_explanation": due_explanation(status)})

@@ -14,7 +14,8 @@ class TrialRequestForm(forms.Form):
     email = forms.EmailField(label=_("E-mail (tidak wajib)"), required=False,
                              help_text=_("Kami kirim kabar perkembangan ke alamat ini."),
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    region = RegionField(label=_("Lokasi"), help_text=_("Pilih wilayah sampai kabupaten/kota atau lebih rinci."))
+    region = RegionField(label=_("Lokasi"), min_level="regency",
+                         help_text=_("Pilih wilayah sampai kabupaten/kota atau lebih rinci."))
     message = forms.CharField(label=_("Pesan"), max_length=4000, widget=forms.Textarea(attrs={"rows": 6}))
     attachment = forms.FileField(label=_("Lampiran (tidak wajib)"), required=False,
                                  help_text=_("Foto (JPG, PNG) atau PDF, paling besar 5 MB."))

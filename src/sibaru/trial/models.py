@@ -15,3 +15,6 @@ class TrialRequest(models.Model):
     class Meta:
         verbose_name = _("permintaan uji coba")
         verbose_name_plural = _("permintaan uji coba")
+
+    def __str__(self) -> str:
+        return str(self.case_id)

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
-from sibaru.core.services import IdempotencyConflict
 from sibaru.core.selectors import due_explanation, public_status
+from sibaru.core.services import IdempotencyConflict
 from sibaru.trial.forms import TrialRequestForm
 from sibaru.trial.services import trial_request_submit
 
@@ -34,7 +34,9 @@ def submit(request):
             data["submission_id"] = uuid.uuid4().hex  # sending again makes a new request
             form = TrialRequestForm(data)
             form.is_valid()
-            form.add_error(None, _("Formulir ini sudah pernah dikirim dengan isi lain. Periksa isiannya, lalu kirim lagi."))
+            form.add_error(
+                None, _("Formulir ini sudah pernah dikirim dengan isi lain. Periksa isiannya, lalu kirim lagi.")
+            )
         else:
             return redirect("trial:submitted", tracking_code=case.tracking_code)
     return render(request, "trial/submit.html", {"form": form})

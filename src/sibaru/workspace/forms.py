@@ -26,7 +26,9 @@ class InboxFilterForm(forms.Form):
 
 
 class ActionForm(forms.Form):
-    note = forms.CharField(label=_("Catatan"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("Catatan"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     handler = forms.ModelChoiceField(label=_("Unit penanggung jawab"), required=False, queryset=None)
 
     def __init__(self, *args, action_spec=None, **kwargs):

@@ -11,7 +11,8 @@ from django.views.decorators.http import require_GET, require_POST
 from sibaru.core import workflow
 from sibaru.core.models import Attachment, Case
 from sibaru.core.scope import cases_visible_to, is_staff_member, roles_for_case
-from sibaru.core.selectors import InboxFilters, case_for_staff, case_timeline, inbox as inbox_page
+from sibaru.core.selectors import InboxFilters, case_for_staff, case_timeline
+from sibaru.core.selectors import inbox as inbox_page
 from sibaru.core.services import ActionNotAllowed, case_apply_action
 from sibaru.workspace.forms import ActionForm, InboxFilterForm
 
