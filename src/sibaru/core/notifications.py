@@ -108,3 +108,10 @@ def notifications_deliver(ids: list[int] | None = None) -> tuple[int, int]:
                 status=Notification.Status.SENT, sent_at=timezone.now(), last_error=""
             )
     return sent, failed
+
+
+def notifications_mark_read(*, user) -> int:
+    """Mark all of the user's in-app notifications read; returns how many were unread."""
+    return Notification.objects.filter(user=user, channel=Notification.Channel.IN_APP, read_at=None).update(
+        read_at=timezone.now()
+    )

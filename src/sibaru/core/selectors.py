@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from sibaru.core import workflow
-from sibaru.core.models import Case, Event
+from sibaru.core.models import Case, Event, Notification
 from sibaru.core.scope import cases_visible_to
 
 DUE_SOON_DAYS = 3
@@ -152,3 +152,17 @@ def due_explanation(status: PublicStatus) -> str:
     if not (status.due_start and status.due_days):
         return ""
     return explain_due(status.due_start, status.due_days, status.due_day_type)
+
+
+def unread_notification_count(user) -> int:
+    return Notification.objects.filter(user=user, channel=Notification.Channel.IN_APP, read_at=None).count()
+
+
+def notifications_for(user, *, limit: int = 50) -> list[Notification]:
+    """The user's in-app notifications, newest first, with their case's tracking code."""
+    return list(
+        Notification.objects.filter(user=user, channel=Notification.Channel.IN_APP)
+        .select_related("case")
+        .only("subject", "created_at", "read_at", "case__tracking_code")
+        .order_by("-created_at", "-pk")[:limit]
+    )

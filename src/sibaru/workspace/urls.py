@@ -8,4 +8,5 @@ urlpatterns = [
     path("kasus/<str:tracking_code>/", views.case_detail, name="case"),
     path("kasus/<str:tracking_code>/tindakan/", views.case_action, name="case_action"),
     path("lampiran/<int:pk>/", views.attachment_download, name="attachment"),
+    path("notifikasi/", views.notifications, name="notifications"),
 ]

@@ -6,12 +6,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sibaru.core import workflow
 from sibaru.core.models import Attachment, Case
+from sibaru.core.notifications import notifications_mark_read
 from sibaru.core.scope import cases_visible_to, is_staff_member, roles_for_case
-from sibaru.core.selectors import InboxFilters, case_for_staff, case_timeline
+from sibaru.core.selectors import (
+    InboxFilters,
+    case_for_staff,
+    case_timeline,
+    notifications_for,
+    unread_notification_count,
+)
 from sibaru.core.selectors import inbox as inbox_page
 from sibaru.core.services import ActionNotAllowed, case_apply_action
 from sibaru.workspace.forms import ActionForm, InboxFilterForm
@@ -35,7 +42,13 @@ def inbox(request):
     return render(
         request,
         "workspace/inbox.html",
-        {"form": form, "rows": rows, "next_cursor": page.next_cursor, "query": query.urlencode()},
+        {
+            "form": form,
+            "rows": rows,
+            "next_cursor": page.next_cursor,
+            "query": query.urlencode(),
+            "unread": unread_notification_count(request.user),
+        },
     )
 
 
@@ -123,3 +136,15 @@ def attachment_download(request, pk):
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notifications(request):
+    """In-app notifications, newest first; the button marks them all read."""
+    _require_staff(request.user)
+    items = notifications_for(request.user)
+    if request.method == "POST":
+        notifications_mark_read(user=request.user)
+        return redirect("workspace:notifications")
+    return render(request, "workspace/notifications.html", {"items": items})

@@ -49,14 +49,15 @@ def test_the_inbox_lists_visible_cases_with_a_constant_number_of_queries(client,
     client.force_login(people["coordinator"])
     url = reverse("workspace:inbox")
     client.get(url)
-    with django_assert_num_queries(4):  # session, user, memberships, cases with handler and region
+    # session, user, memberships, cases with handler and region, unread notifications
+    with django_assert_num_queries(5):
         response = client.get(url)
     assert response.status_code == 200
     for case in cases.values():
         assert case.tracking_code in response.content.decode()
     for _ in range(5):
         _submit(regions["3273"])
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get(url)
 
 
@@ -125,3 +126,13 @@ def test_login_with_the_form_reaches_the_inbox(client, people):
     response = client.post(reverse("accounts:login"), {"username": "coordinator@example.test", "password": PASSWORD},
                            follow=True)
     assert response.redirect_chain[-1][0] == reverse("workspace:inbox")
+
+
+def test_handlers_get_in_app_notifications_and_can_mark_them_read(client, people, cases):
+    client.force_login(people["unit_officer"])
+    inbox_html = client.get(reverse("workspace:inbox")).content.decode()
+    assert "1 notifikasi baru" in inbox_html  # the case handed to the unit
+    page = client.get(reverse("workspace:notifications")).content.decode()
+    assert cases["handed"].tracking_code in page and "Baru" in page
+    client.post(reverse("workspace:notifications"))
+    assert "0 notifikasi baru" in client.get(reverse("workspace:inbox")).content.decode()
