@@ -48,9 +48,12 @@ lint: $(VENV)/.installed
 	SIBARU_MODE=production SECRET_KEY=$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(60))') \
 		$(MANAGE) check --deploy --fail-level WARNING
 
+# Indonesian is the source language: only the English catalogue exists. Run from src/sibaru, so that only the
+# project's files are scanned (not .venv); the .mo is committed. tests/test_translations.py checks both.
 messages: $(VENV)/.installed
-	cd src/sibaru && ../../$(MANAGE) makemessages -l id -l en --no-obsolete --no-location
-	cd src/sibaru && ../../$(MANAGE) compilemessages
+	cd src/sibaru && ../../$(PY) ../../manage.py makemessages -l en --no-obsolete --no-location \
+		--ignore 'tests/*' --ignore '*/tests/*'
+	cd src/sibaru && ../../$(PY) ../../manage.py compilemessages
 
 lock: $(VENV)/.installed
 	$(PY) -m pip install --quiet uv
