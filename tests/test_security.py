@@ -30,19 +30,22 @@ def assert_succeeds(result):
 NOT_IN_PRODUCTION = {"DEBUG", "SIBARU_MODE", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
 
 
-def production_env(**overrides):
-    """The environment of a production deployment: this one's, less what the test run sets."""
-    env = {k: v for k, v in os.environ.items() if k not in NOT_IN_PRODUCTION and not k.startswith("PYTEST_")}
-    env.update(
-        SIBARU_MODE="production",
-        SECRET_KEY=secrets.token_urlsafe(45),  # 60 characters
-        ALLOWED_HOSTS="sibaru.example.go.id",
-    )
-    env.update(overrides)
-    return {k: v for k, v in env.items() if v is not None}
+@pytest.fixture
+def production_env(tmp_path):
+    """Make the environment of a production deployment: this one's, less what the test run sets, with
+    its own empty var/ (a fresh clone has none, and SQLite's system checks open the database)."""
+
+    def make(**overrides):
+        env = {k: v for k, v in os.environ.items() if k not in NOT_IN_PRODUCTION and not k.startswith("PYTEST_")}
+        env.update(SIBARU_MODE="production", SIBARU_VAR_DIR=str(tmp_path), ALLOWED_HOSTS="sibaru.example.go.id")
+        env["SECRET_KEY"] = secrets.token_urlsafe(45)  # 60 characters
+        env.update(overrides)
+        return {k: v for k, v in env.items() if v is not None}
+
+    return make
 
 
-def test_production_settings_pass_djangos_deployment_check():
+def test_production_settings_pass_djangos_deployment_check(production_env):
     result = run(sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING", env=production_env())
 
     assert_succeeds(result)
@@ -59,7 +62,7 @@ def test_production_settings_pass_djangos_deployment_check():
     ],
     ids=["no-secret-key", "default-secret-key", "short-secret-key", "debug-on"],
 )
-def test_production_refuses_to_start_with_unsafe_settings(overrides, message):
+def test_production_refuses_to_start_with_unsafe_settings(production_env, overrides, message):
     result = run(sys.executable, "manage.py", "check", env=production_env(**overrides))
 
     assert result.returncode != 0

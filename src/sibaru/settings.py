@@ -104,6 +104,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    if DATABASES["default"]["NAME"] != ":memory:":
+        Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers work while one writer writes; IMMEDIATE takes the write lock at BEGIN so
         # concurrent transactions wait (busy timeout) instead of failing half-way. synchronous=FULL:
@@ -161,7 +163,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+# The suite serves static files from the apps (finders) and never collects them.
+STATIC_ROOT = None if MODE == "test" else VAR_DIR / "static"
 STATICFILES_DIRS = [SRC_DIR / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"

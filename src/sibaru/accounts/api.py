@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import update_last_login
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import Throttled
 
 from sibaru.accounts import services
@@ -76,7 +76,7 @@ def token_issue(request, payload: TokenIn):
     if settings.AXES_RESET_ON_SUCCESS:
         axes_reset(ip=get_client_ip_address(request), username=username)
     update_last_login(None, user)
-    return 200, {"token": secret, "expires_at": token.expires_at}
+    return Status(200, {"token": secret, "expires_at": token.expires_at})
 
 
 @router.post(
@@ -91,4 +91,4 @@ def token_revoke(request):
         raise ApiError(400, "not_a_token", _("Hanya token pengguna yang dapat dicabut di sini. Kunci API dicabut "
                                               "oleh administrator."))
     services.api_token_revoke(secret=secret)
-    return 204, None
+    return Status(204, None)
