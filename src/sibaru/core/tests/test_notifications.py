@@ -8,7 +8,7 @@ from aiosmtpd.controller import Controller
 from django.core.management import call_command
 from django.test import override_settings
 
-from sibaru.core.models import Notification
+from sibaru.core.models import Case, Notification
 from sibaru.core.services import case_apply_action
 
 pytestmark = pytest.mark.django_db
@@ -50,14 +50,14 @@ def _run_worker():
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
 
 
-def test_the_applicant_and_the_handlers_are_notified_through_the_worker(
-    orgs, regions, people, smtp_server, django_capture_on_commit_callbacks
-):
+# Committed for real: the worker is a separate consumer of the queue and closes its connections.
+@pytest.mark.django_db(transaction=True)
+def test_the_applicant_and_the_handlers_are_notified_through_the_worker(orgs, regions, people, smtp_server):
     from sibaru.trial.services import trial_request_submit
 
-    with django_capture_on_commit_callbacks(execute=True):
-        case = trial_request_submit(name="Siti", email="siti@example.test", message="Pertanyaan tentang BSPS",
-                                    region=regions["3273"])
+    case = trial_request_submit(name="Siti", email="siti@example.test", message="Pertanyaan tentang BSPS",
+                                region=regions["3273"])
+    assert Case.objects.filter(pk=case.pk).exists()
     # Nothing is sent inside the request: the rows wait in the outbox for the worker.
     assert smtp_server.messages == []
     pending = Notification.objects.filter(case=case, channel="email", status="pending")
