@@ -6,7 +6,7 @@ MANAGE := $(PY) manage.py
 PG_URL ?= postgres://postgres@127.0.0.1:5432/sibaru
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test test-sqlite test-postgres setup lint lock messages bench clean
+.PHONY: run test test-sqlite test-postgres setup screenshots lint lock messages bench clean
 
 # The virtual environment is rebuilt when a lock file changes.
 $(VENV)/.installed: requirements.lock requirements-dev.lock
@@ -41,6 +41,10 @@ test-sqlite: $(VENV)/.installed
 
 test-postgres: $(VENV)/.installed
 	$(call pytest,SIBARU_MODE=test DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL))
+
+# Refresh the user guides' screenshots (docs/screenshots) from the end-to-end tests.
+screenshots: $(VENV)/.installed
+	SIBARU_MODE=test SIBARU_SCREENSHOTS=1 $(VENV)/bin/pytest tests/e2e
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check src tests bench
