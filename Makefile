@@ -6,7 +6,7 @@ MANAGE := $(PY) manage.py
 PG_URL ?= postgres://postgres@127.0.0.1:5432/sibaru
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test test-sqlite test-postgres setup screenshots lint lock messages bench clean
+.PHONY: run test test-sqlite test-postgres setup screenshots lint lock messages clean
 
 # The virtual environment is rebuilt when a lock file changes.
 $(VENV)/.installed: requirements.lock requirements-dev.lock
@@ -47,7 +47,7 @@ screenshots: $(VENV)/.installed
 	SIBARU_MODE=test SIBARU_SCREENSHOTS=1 $(VENV)/bin/pytest tests/e2e
 
 lint: $(VENV)/.installed
-	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff check src tests
 	$(VENV)/bin/bandit -q -c pyproject.toml -r src
 	SIBARU_MODE=production SECRET_KEY=$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(60))') \
 		$(MANAGE) check --deploy --fail-level WARNING
@@ -63,9 +63,6 @@ lock: $(VENV)/.installed
 	$(PY) -m pip install --quiet uv
 	$(VENV)/bin/uv pip compile --python-version 3.12 --generate-hashes -q requirements.in -o requirements.lock
 	$(VENV)/bin/uv pip compile --python-version 3.12 --generate-hashes -q requirements-dev.in -o requirements-dev.lock
-
-bench: setup
-	$(PY) bench/run.py
 
 clean:
 	rm -rf $(VENV) var
