@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "sibaru.core",
     "sibaru.portal",
     "sibaru.workspace",
+    "sibaru.assistance",
     "sibaru.trial",
     "sibaru.demo",
     "sibaru.api",
@@ -213,6 +214,9 @@ RATELIMIT_SUBMIT = env_str("RATELIMIT_SUBMIT", "10/m")
 RATELIMIT_LOGIN = env_str("RATELIMIT_LOGIN", "20/m")
 RATELIMIT_PASSWORD_RESET = env_str("RATELIMIT_PASSWORD_RESET", "5/m")
 RATELIMIT_VIEW = "sibaru.portal.views.rate_limited"
+
+# Bantuan: a proposal lapses this many years after receipt if undecided (Permen PUPR 7/2022 Pasal 74(5)).
+PROPOSAL_VALIDITY_YEARS = env_int("PROPOSAL_VALIDITY_YEARS", 2)
 
 # The trial service exercises the case engine end to end until the real services replace it.
 TRIAL_SERVICE = env_bool("TRIAL_SERVICE", not PRODUCTION)

@@ -181,6 +181,6 @@ def transition(request, tracking_code: str, payload: TransitionIn):
     try:
         case_apply_action(case=case, action=payload.action, user=request.auth, note=payload.note, data=payload.data)
     except ActionNotAllowed as error:
-        raise ApiError(409, error.code, error.message) from None
+        raise ApiError(409, error.code, error.message, error.details) from None
     case.refresh_from_db()
     return _case_out(case)

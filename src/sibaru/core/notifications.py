@@ -47,12 +47,12 @@ def notifications_queue(*, case: Case, event: Event, flow, recipients) -> list[N
         return subject[:200], body
 
     if "applicant" in recipients and event.public and flow.applicant_contact:
-        contact = flow.applicant_contact(case)
-        if contact and contact[0]:
-            email, _name, language = contact
-            subject, body = message(language, "applicant")
-            rows.append(Notification(case=case, event=event, channel=Notification.Channel.EMAIL, email=email,
-                                     language=language, subject=subject, body=body))
+        contacts = flow.applicant_contact(case) or []
+        for email, _name, language in [contacts] if isinstance(contacts, tuple) else contacts:
+            if email:
+                subject, body = message(language, "applicant")
+                rows.append(Notification(case=case, event=event, channel=Notification.Channel.EMAIL, email=email,
+                                         language=language, subject=subject, body=body))
     if "handler" in recipients:
         for user in _staff_recipients(case, state.actor):
             subject, body = message(user.language, "staff")

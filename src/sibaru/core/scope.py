@@ -2,8 +2,9 @@
 
 Every query of cases for a user goes through `cases_visible_to`; every action checks `roles_for_case`.
 Visibility follows the user's memberships: a role sees a kind's cases of its own organisation (as owner
-or handler) when the kind's workflow lists it in `viewer_roles`, and the cases located in its
-organisation's region when listed in `region_viewer_roles`. Administrators see everything.
+or handler) when the kind's workflow lists it in `viewer_roles`; the submitted cases located in its
+organisation's region when listed in `region_viewer_roles`; every submitted case of the kind when listed
+in `all_viewer_roles`. A draft is seen by its own organisation only. Administrators see everything.
 """
 
 from django.db.models import Q, QuerySet
@@ -45,9 +46,13 @@ def _visibility(user) -> Q | None:
         by_org = [w.kind for w in workflow.all_workflows() if membership.role in w.viewer_roles]
         if by_org:
             condition |= Q(kind__in=by_org) & (Q(organisation_id=org.pk) | Q(handler_id=org.pk))
+        submitted = Q(submitted_at__isnull=False)
         by_region = [w.kind for w in workflow.all_workflows() if membership.role in w.region_viewer_roles]
         if by_region and org.region_id:
-            condition |= Q(kind__in=by_region, region__code__startswith=org.region_id)
+            condition |= Q(kind__in=by_region, region__code__startswith=org.region_id) & submitted
+        everywhere = [w.kind for w in workflow.all_workflows() if membership.role in w.all_viewer_roles]
+        if everywhere:
+            condition |= Q(kind__in=everywhere) & submitted
     return condition
 
 
@@ -67,10 +72,14 @@ def roles_for_case(user, case: Case) -> set[str]:
         org = membership.organisation
         if membership.role in flow.viewer_roles and org.pk in (case.organisation_id, case.handler_id):
             roles.add(membership.role)
+        if case.submitted_at is None:
+            continue
         if (
             membership.role in flow.region_viewer_roles
             and org.region_id
             and (case.region_id or "").startswith(org.region_id)
         ):
+            roles.add(membership.role)
+        if membership.role in flow.all_viewer_roles:
             roles.add(membership.role)
     return roles

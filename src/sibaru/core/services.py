@@ -24,12 +24,15 @@ from sibaru.core.tracking import new_tracking_code
 
 
 class ActionNotAllowed(Exception):
-    """The action exists but cannot be taken from the case's current state (HTTP 409)."""
+    """The action cannot be taken now: the state does not allow it, or what it needs is missing (HTTP 409).
 
-    def __init__(self, message: str, *, code: str = "invalid_state"):
+    `details` maps what is missing to messages (e.g. each missing document of a proposal)."""
+
+    def __init__(self, message: str, *, code: str = "invalid_state", details: dict[str, list[str]] | None = None):
         super().__init__(message)
         self.message = message
         self.code = code
+        self.details = details or {}
 
 
 class IdempotencyConflict(Exception):
@@ -70,11 +73,13 @@ def case_open(
     attachments: Iterable[CheckedFile] = (),
     create_details: Callable[[Case], object] | None = None,
     idempotency: tuple[str, str, str] | None = None,
+    submitted: bool = True,
 ) -> Case:
     """Open a case of `kind` in its initial state, with its first event, files and notifications.
 
     `create_details(case)` creates the service's own one-to-one record in the same transaction.
     `idempotency` is (scope, key, request fingerprint): a repeat returns the first case.
+    `submitted=False` opens a draft that only its own organisation sees until an action submits it.
     """
     flow = workflow.get(kind)
     if idempotency:
@@ -95,7 +100,7 @@ def case_open(
                 region=region,
                 privacy=privacy,
                 created_by=user if getattr(user, "is_authenticated", False) else None,
-                submitted_at=now,
+                submitted_at=now if submitted else None,
                 state_entered_at=now,
             )
             _set_deadline(case, flow, state)
@@ -203,7 +208,7 @@ def case_apply_action(
             attachment_store(case=locked, checked=checked, user=actor, event=event, public=spec.public)
         notifications_queue(case=locked, event=event, flow=flow, recipients=spec.notify)
     # Keep the caller's object current.
-    for field in ("state", "state_entered_at", "due_start", "due_days", "due_day_type", "due_date",
+    for field in ("state", "submitted_at", "state_entered_at", "due_start", "due_days", "due_day_type", "due_date",
                   "extended_due_date", "closed_at", "handler_id", "assignee_id", "last_event_seq", "last_event_hash"):
         setattr(case, field, getattr(locked, field))
     return event

@@ -65,9 +65,12 @@ class Workflow:
     initial: str
     # Roles that see this kind's cases of their own organisation (owner or handler).
     viewer_roles: tuple[str, ...] = (Role.ADMINISTRATOR,)
-    # Roles that see this kind's cases located in their organisation's region.
+    # Roles that see this kind's cases located in their organisation's region, once submitted.
     region_viewer_roles: tuple[str, ...] = ()
-    # How to reach the applicant: a function of the case returning (email, name, language) or None.
+    # Roles that see every submitted case of this kind (a planning directorate, a decision maker).
+    all_viewer_roles: tuple[str, ...] = ()
+    # How to reach the applicant: a function of the case returning (email, name, language), a list of
+    # them (an organisation's staff), or None.
     applicant_contact: Callable | None = None
     _states: dict = field(init=False, repr=False, compare=False)
     _actions: dict = field(init=False, repr=False, compare=False)
