@@ -312,7 +312,9 @@ class Proposal(models.Model):
     disposition = models.TextField(_("disposisi"), blank=True)
     # Decision.
     decided_units = models.PositiveIntegerField(_("unit ditetapkan"), null=True, blank=True)
-    decided_budget = models.DecimalField(_("anggaran ditetapkan"), max_digits=16, decimal_places=0, null=True, blank=True)
+    decided_budget = models.DecimalField(
+        _("anggaran ditetapkan"), max_digits=16, decimal_places=0, null=True, blank=True
+    )
     decision_number = models.CharField(_("nomor penetapan"), max_length=100, blank=True)
     hand_over = models.CharField(
         _("serah terima aset"), max_length=20, choices=HandOver.choices, default=HandOver.NOT_SUBMITTED
@@ -416,6 +418,9 @@ class FieldVisitPhoto(models.Model):
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"{self.visit_id}: {self.latitude}, {self.longitude}"
+
 
 class ProposalCheckpoint(models.Model):
     """Which events of the programming cycle a proposal has passed."""
@@ -427,6 +432,9 @@ class ProposalCheckpoint(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["proposal", "checkpoint"], name="proposal_checkpoint")]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id}: {self.checkpoint_id} {self.passed_on}"
 
 
 class ProposalComment(models.Model):
@@ -440,6 +448,9 @@ class ProposalComment(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id}: {self.body[:40]}"
 
 
 class Beneficiary(models.Model):
@@ -489,3 +500,57 @@ class AssistedHousehold(models.Model):
 
     def __str__(self) -> str:
         return f"{self.nik} {self.year}"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Beneficiary imports (sibaru.assistance.beneficiaries): one uploaded spreadsheet validated and imported by a
+# background task, with its progress and its row-level report. Added with migration 0003_beneficiary_import.
+# ---------------------------------------------------------------------------------------------------------
+
+
+def beneficiary_import_path(instance, filename: str) -> str:
+    """Never the uploader's name: a random name under the import folder, keeping the extension."""
+    import uuid
+
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"beneficiary-imports/{uuid.uuid4().hex}.{extension}"
+
+
+class BeneficiaryImport(models.Model):
+    """One upload of a beneficiary file (XLSX or CSV). The file holds personal data: the task deletes it
+    once the run is over, and keeps only the counts and the report (row, column, message code)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Menunggu diproses")
+        RUNNING = "running", _("Sedang diproses")
+        DONE = "done", _("Selesai")
+        REJECTED = "rejected", _("Tidak diimpor: ada baris yang salah")
+        FAILED = "failed", _("Gagal")
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="beneficiary_imports")
+    file = models.FileField(upload_to=beneficiary_import_path, max_length=200, blank=True)
+    original_name = models.CharField(_("nama berkas"), max_length=200)
+    sha256 = models.CharField(max_length=64)
+    import_valid_rows = models.BooleanField(_("impor baris yang benar saja"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(_("jumlah baris"), null=True, blank=True)
+    rows_done = models.PositiveIntegerField(_("baris diperiksa"), default=0)
+    imported = models.PositiveIntegerField(_("baris diimpor"), default=0)
+    rejected = models.PositiveIntegerField(_("baris ditolak"), default=0)
+    warned = models.PositiveIntegerField(_("baris dengan peringatan"), default=0)
+    # [[row, column, severity, code, params], …]: rendered in the reader's language (beneficiaries.py).
+    issues = models.JSONField(default=list, blank=True)
+    # A problem with the whole file (unreadable, too many rows, missing columns): [code, params] or [].
+    failure = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("impor calon penerima")
+        verbose_name_plural = _("impor calon penerima")
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id}: {self.original_name} ({self.status})"

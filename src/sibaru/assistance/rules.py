@@ -198,7 +198,7 @@ def unit_amount(proposal: Proposal, region_class: str, activity: str = "") -> Un
 
 def estimate_budget(proposal: Proposal, units: int | None = None) -> Decimal:
     """Units times the unit amount of the budget year; per location and activity for BSPS."""
-    locations = list(proposal.locations.all())
+    locations = list(proposal.locations.all()) if proposal.pk else []
     if locations and units is None:
         total = Decimal(0)
         for location in locations:
