@@ -32,10 +32,15 @@ def env_int(name: str, default: int) -> int:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
+    return env_int_value(name, raw)
+
+
+def env_int_value(name: str, raw: str) -> int:
+    """An integer from (part of) the variable `name`, or a start-up error naming it."""
     try:
         return int(raw)
     except ValueError:
-        raise ImproperlyConfigured(f"{name} must be an integer, not {raw!r}") from None
+        raise ImproperlyConfigured(f"{name} must hold integers, not {raw!r}") from None
 
 
 def env_list(name: str, default: list[str] | None = None) -> list[str]:

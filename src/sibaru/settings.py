@@ -10,7 +10,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from sibaru.env import env_bool, env_choice, env_int, env_list, env_str
+from sibaru.env import env_bool, env_choice, env_int, env_int_value, env_list, env_str
 
 SRC_DIR = Path(__file__).resolve().parent
 BASE_DIR = SRC_DIR.parent.parent
@@ -217,6 +217,12 @@ RATELIMIT_VIEW = "sibaru.portal.views.rate_limited"
 
 # Bantuan: a proposal lapses this many years after receipt if undecided (Permen PUPR 7/2022 Pasal 74(5)).
 PROPOSAL_VALIDITY_YEARS = env_int("PROPOSAL_VALIDITY_YEARS", 2)
+# Working days per proposal stage [M: no regulation sets them], e.g. "distributed=10,field_verification=20";
+# unset stages keep the defaults of sibaru/assistance/workflow.py.
+ASSISTANCE_DEADLINE_DAYS = {
+    name.strip(): env_int_value("ASSISTANCE_DEADLINE_DAYS", days)
+    for name, _sep, days in (item.partition("=") for item in env_list("ASSISTANCE_DEADLINE_DAYS"))
+}
 
 # The trial service exercises the case engine end to end until the real services replace it.
 TRIAL_SERVICE = env_bool("TRIAL_SERVICE", not PRODUCTION)

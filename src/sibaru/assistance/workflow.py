@@ -38,8 +38,7 @@ def kind_for(programme_code: str) -> str:
 
 
 def _deadline(state: str) -> Deadline:
-    days = {**DEFAULT_DEADLINE_DAYS, **getattr(settings, "ASSISTANCE_DEADLINE_DAYS", {})}[state]
-    return Deadline(days)
+    return Deadline({**DEFAULT_DEADLINE_DAYS, **settings.ASSISTANCE_DEADLINE_DAYS}[state])
 
 
 def _effects():
@@ -142,6 +141,7 @@ def _workflow(code: str, prefix: str, label, verification: str) -> Workflow:
         region_viewer_roles=(Role.PROVINCE_MONITOR, Role.VERIFIER),
         all_viewer_roles=(Role.PLANNING_OFFICER, Role.DECISION_MAKER, Role.EVALUATOR),
         applicant_contact=_proposal_contact,
+        detail_template="assistance/case_detail.html",
     )
 
 

@@ -72,6 +72,8 @@ class Workflow:
     # How to reach the applicant: a function of the case returning (email, name, language), a list of
     # them (an organisation's staff), or None.
     applicant_contact: Callable | None = None
+    # The service's own part of the staff case page (its record, documents …), or "" for none.
+    detail_template: str = ""
     _states: dict = field(init=False, repr=False, compare=False)
     _actions: dict = field(init=False, repr=False, compare=False)
 

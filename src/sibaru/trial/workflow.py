@@ -57,5 +57,6 @@ TRIAL = register(
         viewer_roles=(*STAFF, Role.EVALUATOR),
         region_viewer_roles=(Role.PROVINCE_MONITOR,),
         applicant_contact=_applicant_contact,
+        detail_template="trial/case_detail.html",
     )
 )

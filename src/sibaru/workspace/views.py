@@ -83,7 +83,7 @@ def _render_case(request, case: Case, failed_form: ActionForm | None = None, sta
             "state": flow.state(case.state),
             "events": events,
             "action_forms": forms,
-            "detail_template": f"{case.kind}/case_detail.html",
+            "detail_template": flow.detail_template,
         },
         status=status,
     )
