@@ -25,6 +25,7 @@ def _mount() -> None:
     api.add_router("", core_router)
     api.add_router("/regions", regions_router)
     api.add_router("/auth", "sibaru.accounts.api.router")
+    api.add_router("/programmes", "sibaru.assistance.api_catalogue.router")
     api.add_router("/proposals", "sibaru.assistance.api.router")
 
 
