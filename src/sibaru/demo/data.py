@@ -18,6 +18,10 @@ ORGANISATIONS = {
     "ministry": ("Direktorat Jenderal Perumahan", Organisation.Kind.MINISTRY_AGENCY, None, None),
     "planning": ("Direktorat Perencanaan Perumahan", Organisation.Kind.DIRECTORATE, None, "ministry"),
     "self_help": ("Direktorat Rumah Swadaya", Organisation.Kind.DIRECTORATE, None, "ministry"),
+    "flats": ("Direktorat Rumah Susun", Organisation.Kind.DIRECTORATE, None, "ministry"),
+    "special": ("Direktorat Rumah Khusus", Organisation.Kind.DIRECTORATE, None, "ministry"),
+    "public_housing": ("Direktorat Rumah Umum dan Komersial", Organisation.Kind.DIRECTORATE, None, "ministry"),
+    "balai_java": ("Balai Pelaksana Penyediaan Perumahan Jawa III", Organisation.Kind.WORK_UNIT, "32", "ministry"),
     "public_relations": ("Bagian Hukum dan Komunikasi Publik", Organisation.Kind.WORK_UNIT, None, "ministry"),
     "west_java": ("Pemerintah Provinsi Jawa Barat", Organisation.Kind.PROVINCE_GOVERNMENT, "32", None),
     "bandung": ("Pemerintah Kota Bandung", Organisation.Kind.REGENCY_GOVERNMENT, "3273", None),
@@ -36,7 +40,12 @@ ACCOUNTS = [
     ("ppid", "Petugas PPID", "ministry", Role.PPID_OFFICER),
     ("atasan.ppid", "Atasan PPID", "ministry", Role.PPID_SUPERIOR),
     ("evaluator", "Evaluator Layanan", "ministry", Role.EVALUATOR),
+    ("verifikator.balai", "Verifikator Lapangan Balai Jawa III", "balai_java", Role.VERIFIER),
 ]
+
+# Which directorate reviews each programme; the planning directorate receives and distributes them all.
+PROGRAMME_DIRECTORATES = {"rusun": "flats", "rusus": "special", "swadaya": "self_help", "psu": "public_housing"}
+DEMO_QUOTA_UNITS = {"rusun": 800, "rusus": 600, "swadaya": 40000, "psu": 30000}
 
 SAMPLE_REQUESTS = [
     ("Siti Rahmawati", "3273011001", "Bagaimana cara pemda kami mengusulkan bantuan rumah swadaya tahun depan?", 3),
@@ -71,6 +80,8 @@ def seed_demo() -> bool:
         Membership.objects.create(user=system, organisation=orgs["ministry"], role=Role.COMPLAINT_COORDINATOR)
         ApiKey.objects.create(organisation=orgs["ministry"], acts_as=system, name="Kunci demo",
                               prefix=DEMO_API_KEY[:12], key_hash=hash_secret(DEMO_API_KEY), scopes=["read", "write"])
+    _link_programmes(orgs)
+    _sample_proposal(users)
     for name, region, message, steps in SAMPLE_REQUESTS:
         case = trial_request_submit(name=name, email="", message=message,
                                     region=Region.objects.filter(code=region).first())
@@ -90,3 +101,57 @@ def _advance(case, steps: int, users, orgs) -> None:
     ]
     for step in script[: min(steps, len(script))]:
         case_apply_action(case=case, **step)
+
+
+def _link_programmes(orgs) -> None:
+    from sibaru.assistance.catalogue import default_budget_year
+    from sibaru.assistance.models import Programme, Quota
+
+    for code, org in PROGRAMME_DIRECTORATES.items():
+        programme = Programme.objects.filter(code=code).first()
+        if programme is None:
+            continue
+        programme.directorate = orgs[org]
+        programme.planning_directorate = orgs["planning"]
+        programme.save(update_fields=["directorate", "planning_directorate"])
+        Quota.objects.get_or_create(programme=programme, budget_year=default_budget_year(),
+                                    defaults={"units": DEMO_QUOTA_UNITS[code]})
+
+
+# The smallest valid PDF: the demo's documents.
+DEMO_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def _sample_proposal(users) -> None:
+    """A Rumah Swadaya proposal of Kota Bandung, submitted, waiting for the planning directorate."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sibaru.assistance.catalogue import default_budget_year
+    from sibaru.assistance.models import Programme, ProposerCategory
+    from sibaru.assistance.rules import missing_requirements
+    from sibaru.assistance.services import proposal_create, proposal_document_upload, proposal_locations_set
+    from sibaru.core.attachments import check_upload
+
+    programme = Programme.objects.filter(code="swadaya").first()
+    villages = list(Region.objects.filter(code__startswith="327301", level="village").order_by("code")[:2])
+    if programme is None or len(villages) < 2:
+        return
+    operator = users["operator.bandung"]
+    category = (
+        ProposerCategory.objects.filter(programmes=programme, directive=False).order_by("-priority_score").first()
+    )
+    proposal = proposal_create(
+        user=operator, programme=programme, budget_year=default_budget_year(), category=category,
+        title="BSPS Kecamatan Sukasari", region=villages[0].parent, letter_number="027/415-Disperkim/2026",
+        letter_signatory="Wali Kota Bandung", letter_position="Wali Kota",
+        description="Peningkatan kualitas rumah tidak layak huni di dua kelurahan.",
+    )
+    proposal_locations_set(proposal=proposal, user=operator, locations=[
+        {"region": villages[0], "units_pk": 25, "units_pb": 5, "uninhabitable_houses": 64},
+        {"region": villages[1], "units_pk": 18, "units_pb": 2, "uninhabitable_houses": 41},
+    ])
+    for requirement in missing_requirements(proposal):
+        name = f"{requirement.code}.pdf"
+        proposal_document_upload(proposal=proposal, requirement=requirement, user=operator,
+                                 checked=check_upload(SimpleUploadedFile(name, DEMO_PDF)))
+    case_apply_action(case=proposal.case, action="submit", user=operator)
