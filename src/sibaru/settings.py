@@ -224,6 +224,12 @@ ASSISTANCE_DEADLINE_DAYS = {
     for name, _sep, days in (item.partition("=") for item in env_list("ASSISTANCE_DEADLINE_DAYS"))
 }
 
+# BSPS beneficiaries: import limits and the criteria that are numbers (Permen PUPR 7/2022; 7.2 m² is [M]).
+BENEFICIARY_IMPORT_MAX_ROWS = env_int("BENEFICIARY_IMPORT_MAX_ROWS", 20_000)
+BENEFICIARY_IMPORT_MAX_BYTES = env_int("BENEFICIARY_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+BSPS_MIN_FLOOR_AREA_PER_PERSON = float(env_str("BSPS_MIN_FLOOR_AREA_PER_PERSON", "7.2"))
+BSPS_ASSISTANCE_INTERVAL_YEARS = env_int("BSPS_ASSISTANCE_INTERVAL_YEARS", 10)
+
 # The trial service exercises the case engine end to end until the real services replace it.
 TRIAL_SERVICE = env_bool("TRIAL_SERVICE", not PRODUCTION)
 

@@ -523,7 +523,7 @@ class BeneficiaryImport(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Menunggu diproses")
         RUNNING = "running", _("Sedang diproses")
-        DONE = "done", _("Selesai")
+        DONE = "done", _("Selesai diproses")
         REJECTED = "rejected", _("Tidak diimpor: ada baris yang salah")
         FAILED = "failed", _("Gagal")
 
