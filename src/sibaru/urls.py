@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("sibaru.portal.urls")),
     path("akun/", include("sibaru.accounts.urls")),
     path("kerja/", include("sibaru.workspace.urls")),
+    path("bantuan/", include("sibaru.assistance.urls")),
     path("wilayah/", include("sibaru.regions.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

@@ -199,13 +199,16 @@ def unit_amount(proposal: Proposal, region_class: str, activity: str = "") -> Un
 def estimate_budget(proposal: Proposal, units: int | None = None) -> Decimal:
     """Units times the unit amount of the budget year; per location and activity for BSPS."""
     locations = list(proposal.locations.all()) if proposal.pk else []
-    if locations and units is None:
+    if locations:
         total = Decimal(0)
         for location in locations:
             for activity, count in (("PK", location.units_pk), ("PB", location.units_pb)):
                 amount = unit_amount(proposal, location.region_class, activity)
                 if amount and count:
                     total += amount.total * count
-        return total
+        if units is None or not proposal.units:
+            return total
+        # A decision for fewer units than proposed: the same mix of locations and activities, scaled.
+        return (total * units / proposal.units).quantize(Decimal(1))
     amount = unit_amount(proposal, UnitAmount.RegionClass.REGULAR)
     return amount.total * (proposal.units if units is None else units) if amount else Decimal(0)

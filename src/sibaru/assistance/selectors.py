@@ -3,8 +3,9 @@
 from django.db.models import Prefetch, QuerySet
 
 from sibaru.assistance.models import Proposal, ProposalDocument
+from sibaru.core import workflow
 from sibaru.core.models import Case
-from sibaru.core.scope import cases_visible_to
+from sibaru.core.scope import cases_visible_to, is_administrator, memberships_of
 
 
 def proposals_visible_to(user) -> QuerySet[Proposal]:
@@ -40,3 +41,61 @@ def document_history(proposal: Proposal) -> dict[int, list[ProposalDocument]]:
 
 def case_of(proposal: Proposal) -> Case:
     return proposal.case
+
+
+def acting_states(user) -> list[str]:
+    """The open states in which one of the user's roles is expected to act."""
+    held = {m.role for m in memberships_of(user)}
+    states = set()
+    everything = set()
+    for flow in workflow.all_workflows():
+        if not flow.kind.startswith("proposal_"):
+            continue
+        for state in flow.states:
+            if state.final or state.code == "draft":
+                continue
+            everything.add(state.code)
+            if state.actor in held:
+                states.add(state.code)
+    if is_administrator(user) or not states:
+        return sorted(everything)
+    return sorted(states)
+
+
+def proposal_review_queue(user, filters: dict, *, cursor: str = "", limit: int):
+    """Submitted proposals in the user's scope, by default those waiting for one of the user's roles."""
+    proposals = (
+        proposals_visible_to(user)
+        .filter(case__submitted_at__isnull=False)
+        .select_related("case", "case__region", "programme", "proposer", "category")
+    )
+    state = filters.get("state") or ""
+    if state == "all":
+        pass
+    elif state:
+        proposals = proposals.filter(case__state=state)
+    else:
+        proposals = proposals.filter(case__state__in=acting_states(user))
+    if filters.get("programme"):
+        proposals = proposals.filter(programme__code=filters["programme"])
+    if filters.get("province"):
+        proposals = proposals.filter(case__region__code__startswith=filters["province"])
+    if filters.get("budget_year"):
+        proposals = proposals.filter(budget_year=filters["budget_year"])
+    if filters.get("category"):
+        proposals = proposals.filter(category__code=filters["category"])
+    if cursor.isdigit():
+        proposals = proposals.filter(pk__gt=int(cursor))
+    page = list(proposals.order_by("pk")[: limit + 1])
+    return page[:limit], (str(page[limit - 1].pk) if len(page) > limit else None)
+
+
+def proposals_to_distribute(user, programme: str = "", limit: int = 200):
+    """Submitted proposals waiting for the planning directorate, oldest first."""
+    proposals = (
+        proposals_visible_to(user).filter(case__state="submitted")
+        .select_related("case", "case__region", "programme", "proposer")
+    )
+    if programme:
+        proposals = proposals.filter(programme__code=programme)
+    return list(proposals.order_by("case__submitted_at", "pk")[:limit])

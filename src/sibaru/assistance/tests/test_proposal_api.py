@@ -208,3 +208,20 @@ def test_the_proposal_list_is_scoped_and_constant_in_queries(client, catalogue, 
         body = client.get("/api/v1/proposals?limit=2", **headers).json()
     assert len(body["items"]) == 2 and body["next_cursor"]
     assert client.get("/api/v1/proposals", **auth(staff["operator"])).json()["items"] == []
+
+
+def test_the_budget_follows_the_locations_and_scales_to_the_decided_units(catalogue, staff, regions):
+    from sibaru.assistance.rules import estimate_budget
+    from sibaru.assistance.services import proposal_create, proposal_locations_set
+    from sibaru.regions.models import Region
+
+    operator = staff["operator"]
+    proposal = proposal_create(user=operator, programme=catalogue["swadaya"], budget_year=2031,
+                               title="BSPS Sukasari", region=regions["327301"])
+    proposal_locations_set(proposal=proposal, user=operator, locations=[
+        {"region": regions["3273011001"], "units_pk": 10, "units_pb": 2, "uninhabitable_houses": 30},
+        {"region": Region.objects.get(code="3273011002"), "units_pk": 8, "units_pb": 0},
+    ])
+    proposal.refresh_from_db()
+    assert (proposal.units, proposal.estimated_budget) == (20, 400_000_000)
+    assert estimate_budget(proposal, 10) == 200_000_000
