@@ -199,7 +199,7 @@ def upload_document(request, tracking_code: str, requirement: Form[str], file: F
         raise ApiError(422, "invalid", _("Ada isian yang tidak valid."),
                        {"requirement": [_("Persyaratan tidak dikenal.")]})
     try:
-        checked = check_upload(file, allowed=_allowed(found), max_bytes=found.max_bytes)
+        checked = check_upload(file, allowed=found.content_types(), max_bytes=found.max_bytes)
     except ValidationError as error:
         status = 413 if error.code == "too_large" else 415
         raise ApiError(status, error.code, error.messages[0], {"file": error.messages}) from None
@@ -213,17 +213,6 @@ def upload_document(request, tracking_code: str, requirement: Form[str], file: F
                         "current": True, "file_name": document.attachment.original_name,
                         "sha256": document.attachment.sha256, "review": document.review, "review_note": "",
                         "uploaded_at": document.uploaded_at})
-
-
-def _allowed(requirement) -> dict[str, str]:
-    from sibaru.core.attachments import DOCUMENT_TYPES, IMAGE_TYPES, SPREADSHEET_TYPES
-
-    known = DOCUMENT_TYPES | IMAGE_TYPES | SPREADSHEET_TYPES
-    names = requirement.accepted_types or ["pdf"]
-    allowed = {ext: known[ext] for ext in names if ext in known}
-    if "jpg" in allowed:
-        allowed["jpeg"] = known["jpeg"]
-    return allowed
 
 
 @router.post("/{tracking_code}/submit", response=ProposalOut)

@@ -14,7 +14,7 @@ from sibaru.accounts.forms import ErrorMarkingMixin
 from sibaru.accounts.models import Organisation
 from sibaru.assistance.models import FieldVisit, Programme, ProposalDocument
 from sibaru.core import workflow
-from sibaru.core.attachments import DOCUMENT_TYPES, IMAGE_TYPES, SPREADSHEET_TYPES, check_upload
+from sibaru.core.attachments import IMAGE_TYPES, check_upload
 from sibaru.regions.forms import RegionField
 
 # Indonesia lies between about 11°S and 6°N, 95°E and 141°E: a point outside is a typo or swapped numbers.
@@ -23,18 +23,8 @@ LONGITUDE_RANGE = (Decimal("94.5"), Decimal("141.5"))
 PHOTO_ROWS = 3
 
 
-def accepted_types(requirement) -> dict[str, str]:
-    """Extension → content type the requirement accepts (PDF when it names none)."""
-    known = DOCUMENT_TYPES | IMAGE_TYPES | SPREADSHEET_TYPES
-    names = requirement.accepted_types or ["pdf"]
-    allowed = {ext: known[ext] for ext in names if ext in known}
-    if "jpg" in allowed:
-        allowed["jpeg"] = known["jpeg"]
-    return allowed
-
-
 def accepted_label(requirement) -> str:
-    return ", ".join(sorted({ext.upper() for ext in accepted_types(requirement) if ext != "jpeg"}))
+    return ", ".join(sorted({ext.upper() for ext in requirement.content_types() if ext != "jpeg"}))
 
 
 class Form(ErrorMarkingMixin, forms.Form):
@@ -250,11 +240,11 @@ class DocumentUploadForm(Form):
         self.fields["file"].help_text = _("%(types)s, paling besar %(size)s.") % {
             "types": accepted_label(requirement), "size": filesizeformat(requirement.max_bytes),
         }
-        self.fields["file"].widget.attrs["accept"] = ",".join(f".{ext}" for ext in accepted_types(requirement))
+        self.fields["file"].widget.attrs["accept"] = ",".join(f".{ext}" for ext in requirement.content_types())
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        return check_upload(upload, allowed=accepted_types(self.requirement), max_bytes=self.requirement.max_bytes)
+        return check_upload(upload, allowed=self.requirement.content_types(), max_bytes=self.requirement.max_bytes)
 
 
 class ReadinessForm(Form):

@@ -140,6 +140,16 @@ class Requirement(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def content_types(self) -> dict[str, str]:
+        """Extension → the content type an upload for this requirement must show (PDF when none is named)."""
+        from sibaru.core.attachments import DOCUMENT_TYPES, IMAGE_TYPES, SPREADSHEET_TYPES
+
+        known = DOCUMENT_TYPES | IMAGE_TYPES | SPREADSHEET_TYPES
+        allowed = {ext: known[ext] for ext in self.accepted_types or ["pdf"] if ext in known}
+        if "jpg" in allowed:
+            allowed["jpeg"] = known["jpeg"]
+        return allowed
+
     def applies_to(self, *, category_code: str, type_code: str) -> bool:
         return (not self.categories or category_code in self.categories) and (
             not self.types or type_code in self.types
