@@ -415,6 +415,20 @@ def proposal_detail(request, tracking_code):
     return render(request, "assistance/proposal_detail.html", context)
 
 
+def _task_form_page(request, proposal, form, template: str, *, to_fields=dict, aliases=None, context=None):
+    """One dossier task page: a valid POST saves through proposal_update and moves on; a service's refusal
+    comes back on the form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.proposal_update(proposal=proposal, user=request.user, **to_fields(form.cleaned_data))
+        except ValidationError as error:
+            _add_errors(form, error, aliases)
+        else:
+            return _after_save(request, proposal)
+    page = {"form": form, "proposal": proposal, "from_check": _back_to_check(request), **(context or {})}
+    return render(request, template, page, status=400 if form.errors else 200)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 @_task_page
@@ -430,20 +444,10 @@ def proposal_about(request, tracking_code):
     # The budget year chooses the requirement list: it is fixed once the draft exists.
     del form.fields["budget_year"]
     form.fields.pop("region", None)
-    if request.method == "POST" and form.is_valid():
-        fields = {"title": form.cleaned_data["title"]}
-        for name in ("category", "programme_type"):
-            if name in form.fields:
-                fields[name] = form.cleaned_data[name]
-        try:
-            services.proposal_update(proposal=proposal, user=request.user, **fields)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            return _after_save(request, proposal)
-    return render(request, "assistance/task_about.html", {"form": form, "proposal": proposal,
-                                                          "from_check": _back_to_check(request)},
-                  status=400 if form.errors else 200)
+    return _task_form_page(
+        request, proposal, form, "assistance/task_about.html",
+        to_fields=lambda data: {name: data[name] for name in ("title", "category", "programme_type") if name in data},
+    )
 
 
 @login_required
@@ -455,16 +459,7 @@ def task_letter(request, tracking_code):
         name: getattr(proposal, name)
         for name in ("letter_number", "letter_date", "letter_signatory", "letter_position", "description")
     })
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.proposal_update(proposal=proposal, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            return _after_save(request, proposal)
-    return render(request, "assistance/task_letter.html", {"form": form, "proposal": proposal,
-                                                           "from_check": _back_to_check(request)},
-                  status=400 if form.errors else 200)
+    return _task_form_page(request, proposal, form, "assistance/task_letter.html")
 
 
 @login_required
@@ -477,16 +472,7 @@ def task_location(request, tracking_code):
         request.POST or None, min_level="regency" if uses_locations else "village",
         initial={"region": proposal.case.region, "latitude": proposal.latitude, "longitude": proposal.longitude},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.proposal_update(proposal=proposal, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _add_errors(form, error, {"region_code": "region"})
-        else:
-            return _after_save(request, proposal)
-    return render(request, "assistance/task_location.html", {"form": form, "proposal": proposal,
-                                                             "from_check": _back_to_check(request)},
-                  status=400 if form.errors else 200)
+    return _task_form_page(request, proposal, form, "assistance/task_location.html", aliases={"region_code": "region"})
 
 
 @login_required
@@ -499,15 +485,8 @@ def task_volume(request, tracking_code):
     if proposal.programme.code not in TARGET_LOCATION_PROGRAMMES:
         form = UnitsForm(request.POST or None, unit_label=proposal.programme.unit_label,
                          initial={"units": proposal.units or None})
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.proposal_update(proposal=proposal, user=request.user, units=form.cleaned_data["units"])
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                return _after_save(request, proposal)
-        return render(request, "assistance/task_volume.html", {**context, "form": form},
-                      status=400 if form.errors else 200)
+        return _task_form_page(request, proposal, form, "assistance/task_volume.html",
+                               to_fields=lambda data: {"units": data["units"]})
 
     locations = list(proposal.locations.all())
     initial = [{"region": loc.region, "units_pk": loc.units_pk, "units_pb": loc.units_pb,
@@ -586,16 +565,8 @@ def task_readiness(request, tracking_code):
     proposal = _editable(request, tracking_code)
     technical = rules.applicable_requirements(proposal, Requirement.Kind.TECHNICAL)
     form = ReadinessForm(request.POST or None, requirements=technical, initial=proposal.readiness or {})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.proposal_update(proposal=proposal, user=request.user, readiness=form.readiness())
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            return _after_save(request, proposal)
-    return render(request, "assistance/task_readiness.html", {"form": form, "proposal": proposal,
-                                                              "from_check": _back_to_check(request)},
-                  status=400 if form.errors else 200)
+    return _task_form_page(request, proposal, form, "assistance/task_readiness.html",
+                           to_fields=lambda data: {"readiness": form.readiness()})
 
 
 # --- Check answers, send, confirmation ------------------------------------------------------------------------
