@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
+from sibaru.core.services import IdempotencyConflict
+
 
 class ApiError(Exception):
     def __init__(self, status: int, code: str, message: str, fields: dict[str, list[str]] | None = None):
@@ -47,7 +49,12 @@ def _pydantic_message(error: dict) -> str:
 
 def _field_name(loc: list) -> str:
     # ninja reports ("body", "payload", "reporter", "name"); clients know the field as reporter.name.
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "form", "file", "payload")]
+    # Only the leading markers go: a field may itself be called "body" (a comment's text).
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in ("body", "query", "path", "form", "file"):
+        parts.pop(0)
+    if parts and parts[0] == "payload":
+        parts.pop(0)
     return ".".join(parts) or "__all__"
 
 
@@ -90,6 +97,10 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(Http404)
     def not_found(request, exc):
         return respond(request, 404, "not_found", _("Tidak ditemukan."))
+
+    @api.exception_handler(IdempotencyConflict)
+    def idempotency_conflict(request, exc: IdempotencyConflict):
+        return respond(request, 409, "idempotency_conflict", str(exc))
 
     @api.exception_handler(Throttled)
     def throttled(request, exc: Throttled):

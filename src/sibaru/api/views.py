@@ -13,7 +13,14 @@ from sibaru.api.errors import ApiError
 from sibaru.core import workflow
 from sibaru.core.models import Case
 from sibaru.core.scope import is_staff_member, roles_for_case
-from sibaru.core.selectors import InboxFilters, case_for_staff, case_timeline, inbox, public_status
+from sibaru.core.selectors import (
+    InboxFilters,
+    case_for_staff,
+    case_timeline,
+    due_explanation,
+    inbox,
+    public_status,
+)
 from sibaru.core.services import ActionNotAllowed, case_apply_action
 from sibaru.core.tracking import normalize_tracking_code
 
@@ -35,6 +42,10 @@ class TrackOut(Schema):
     due_date: date | None
     extended_due_date: date | None
     closed_at: datetime | None
+    # Added fields only (old clients ignore them): the days left while the clock is paused, and how the
+    # current deadline was computed (or that it is paused), in the caller's language.
+    due_paused_days: int | None = None
+    due_explanation: str = ""
     events: list[TrackEvent]
 
 
@@ -55,8 +66,9 @@ def track(request, tracking_code: str):
         raise ApiError(404, "not_found", _("Nomor pelacakan tidak ditemukan."))
     return {
         **{k: getattr(status, k) for k in ("tracking_code", "kind", "status", "submitted_at", "due_date",
-                                           "extended_due_date", "closed_at")},
+                                           "extended_due_date", "closed_at", "due_paused_days")},
         "status_label": str(status.status_label),
+        "due_explanation": due_explanation(status),
         "events": [{"at": e.at, "status": e.status, "note": e.note} for e in status.events],
     }
 

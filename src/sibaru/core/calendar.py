@@ -398,6 +398,18 @@ def explain_due(start: date | datetime, n: int, day_type: str, language: str | N
     return get_calendar().explain_due(start, n, day_type, language)
 
 
+def explain_paused(n: int, day_type: str, language: str | None = None) -> str:
+    """The deadline of a case whose clock is paused: the days left, which continue when it resumes."""
+    with translation.override(language or translation.get_language() or "id"):
+        if day_type == DayType.CALENDAR:
+            left = ngettext("%(count)d hari kalender", "%(count)d hari kalender", n) % {"count": n}
+        else:
+            left = ngettext("%(count)d hari kerja", "%(count)d hari kerja", n) % {"count": n}
+        return gettext("Waktu penanganan berhenti sementara; sisa %(left)s berlanjut sejak proses dilanjutkan.") % {
+            "left": left
+        }
+
+
 # --- Writes: the administrator's overrides ---------------------------------------------------------------
 
 

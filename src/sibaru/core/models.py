@@ -62,6 +62,9 @@ class Case(models.Model):
     due_day_type = models.CharField(max_length=10, choices=DayType.choices, blank=True)
     due_date = models.DateField(_("batas waktu"), null=True, blank=True)
     extended_due_date = models.DateField(_("batas waktu perpanjangan"), null=True, blank=True)
+    # While the clock is paused (a state that waits for the applicant): the days of `due_day_type` that
+    # were left of the deadline when it stopped; they continue from the day the case resumes.
+    due_paused_days = models.PositiveSmallIntegerField(null=True, blank=True)
     # Head of the event hash chain, so appending needs no scan.
     last_event_seq = models.PositiveIntegerField(default=0)
     last_event_hash = models.CharField(max_length=64, blank=True)

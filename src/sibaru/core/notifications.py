@@ -48,11 +48,18 @@ def notifications_queue(*, case: Case, event: Event, flow, recipients) -> list[N
 
     if "applicant" in recipients and event.public and flow.applicant_contact:
         contacts = flow.applicant_contact(case) or []
-        for email, _name, language in [contacts] if isinstance(contacts, tuple) else contacts:
+        for contact in [contacts] if isinstance(contacts, tuple | User) else contacts:
+            # A user (an organisation's staff applying) is told in the app too, and the e-mail is linked to them.
+            user = contact if isinstance(contact, User) else None
+            email, language = (user.email, user.language) if user else (contact[0], contact[2])
+            subject, body = message(language, "applicant")
+            if user:
+                rows.append(Notification(case=case, event=event, channel=Notification.Channel.IN_APP, user=user,
+                                         language=language, subject=subject, body=body,
+                                         status=Notification.Status.SENT, sent_at=timezone.now()))
             if email:
-                subject, body = message(language, "applicant")
-                rows.append(Notification(case=case, event=event, channel=Notification.Channel.EMAIL, email=email,
-                                         language=language, subject=subject, body=body))
+                rows.append(Notification(case=case, event=event, channel=Notification.Channel.EMAIL, user=user,
+                                         email=email, language=language, subject=subject, body=body))
     if "handler" in recipients:
         for user in _staff_recipients(case, state.actor):
             subject, body = message(user.language, "staff")

@@ -4,7 +4,8 @@ Every query of cases for a user goes through `cases_visible_to`; every action ch
 Visibility follows the user's memberships: a role sees a kind's cases of its own organisation (as owner
 or handler) when the kind's workflow lists it in `viewer_roles`; the submitted cases located in its
 organisation's region when listed in `region_viewer_roles`; every submitted case of the kind when listed
-in `all_viewer_roles`. A draft is seen by its own organisation only. Administrators see everything.
+in `all_viewer_roles`; and what the workflow's `extra_scope` adds (a unit sees the complaints
+dispositioned to it). A draft is seen by its own organisation only. Administrators see everything.
 """
 
 from django.db.models import Q, QuerySet
@@ -53,6 +54,9 @@ def _visibility(user) -> Q | None:
         everywhere = [w.kind for w in workflow.all_workflows() if membership.role in w.all_viewer_roles]
         if everywhere:
             condition |= Q(kind__in=everywhere) & submitted
+        for flow in workflow.all_workflows():
+            if flow.extra_scope and (extra := flow.extra_scope(membership)) is not None:
+                condition |= Q(kind=flow.kind) & extra
     return condition
 
 
@@ -81,5 +85,7 @@ def roles_for_case(user, case: Case) -> set[str]:
         ):
             roles.add(membership.role)
         if membership.role in flow.all_viewer_roles:
+            roles.add(membership.role)
+        if flow.extra_scope_check and flow.extra_scope_check(membership, case):
             roles.add(membership.role)
     return roles

@@ -104,6 +104,8 @@ class PublicStatus:
     due_start: object = None
     due_days: int | None = None
     due_day_type: str = ""
+    # Set while the clock is paused (the case waits for the applicant): the days left, without a due date.
+    due_paused_days: int | None = None
 
 
 def public_status(tracking_code: str) -> PublicStatus | None:
@@ -111,7 +113,7 @@ def public_status(tracking_code: str) -> PublicStatus | None:
     case = (
         Case.objects.only(
             "tracking_code", "kind", "state", "submitted_at", "due_date", "extended_due_date", "closed_at",
-            "due_start", "due_days", "due_day_type",
+            "due_start", "due_days", "due_day_type", "due_paused_days",
         )
         .filter(tracking_code=tracking_code)
         .first()
@@ -142,13 +144,17 @@ def public_status(tracking_code: str) -> PublicStatus | None:
         due_start=case.due_start,
         due_days=case.due_days,
         due_day_type=case.due_day_type,
+        due_paused_days=case.due_paused_days,
     )
 
 
 def due_explanation(status: PublicStatus) -> str:
-    """How the current deadline was computed, in the active language ("" when there is none)."""
-    from sibaru.core.calendar import explain_due
+    """How the current deadline was computed, or the days left while it is paused, in the active language
+    ("" when there is none)."""
+    from sibaru.core.calendar import explain_due, explain_paused
 
+    if status.due_paused_days is not None and not status.final:
+        return explain_paused(status.due_paused_days, status.due_day_type)
     if not (status.due_start and status.due_days):
         return ""
     return explain_due(status.due_start, status.due_days, status.due_day_type)

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,7 +18,7 @@ from sibaru.accounts.roles import Party
 from sibaru.core import calendar, workflow
 from sibaru.core.attachments import CheckedFile, attachment_store, files_removed_on_error
 from sibaru.core.events import append_event
-from sibaru.core.models import Case, Event, IdempotencyKey, Privacy
+from sibaru.core.models import Case, DayType, Event, IdempotencyKey, Privacy
 from sibaru.core.notifications import notifications_queue
 from sibaru.core.scope import roles_for_case
 from sibaru.core.tracking import new_tracking_code
@@ -47,16 +48,38 @@ def _today():
     return timezone.localdate()
 
 
-def _set_deadline(case: Case, flow: workflow.Workflow, state: workflow.State) -> None:
+def _days_left(case: Case) -> int | None:
+    """The days of the running deadline still ahead (0 when it has passed), or None without one."""
+    due = case.extended_due_date or case.due_date
+    if due is None:
+        return None
+    today = _today()
+    if case.due_day_type == DayType.CALENDAR:
+        return max((due - today).days, 0)
+    return max(calendar.working_days_between(today, due), 0)
+
+
+def _set_deadline(case: Case, flow: workflow.Workflow, state: workflow.State, *, resume: bool = False) -> None:
+    if state.paused:
+        # The clock stops: no due date while the case waits; the days left (and their type) are kept.
+        case.due_paused_days = _days_left(case)
+        case.due_start = case.due_days = case.due_date = case.extended_due_date = None
+        return
+    paused_days, paused_type = case.due_paused_days, case.due_day_type
+    case.due_paused_days = None
     deadline = flow.deadline_for(state, case)
     if deadline is None or state.final:
         case.due_start = case.due_days = case.due_date = None
         case.due_day_type = ""
         return
+    days, day_type = deadline.days, deadline.day_type
+    if resume and paused_days is not None:
+        days, day_type = paused_days, paused_type or day_type
     case.due_start = _today()
-    case.due_days = deadline.days
-    case.due_day_type = deadline.day_type
-    case.due_date = calendar.add_days(case.due_start, deadline.days, deadline.day_type)
+    case.due_days = days
+    case.due_day_type = day_type
+    # A deadline that had already passed when the clock stopped is due the day the case resumes.
+    case.due_date = calendar.add_days(case.due_start, days, day_type) if days else case.due_start
     case.extended_due_date = None
 
 
@@ -189,7 +212,7 @@ def case_apply_action(
             target = flow.state(spec.target)
             locked.state = target.code
             locked.state_entered_at = now
-            _set_deadline(locked, flow, target)
+            _set_deadline(locked, flow, target, resume=spec.resumes)
             locked.closed_at = now if target.final else None
         locked.save()
         actor = user if getattr(user, "is_authenticated", False) else None
@@ -209,6 +232,36 @@ def case_apply_action(
         notifications_queue(case=locked, event=event, flow=flow, recipients=spec.notify)
     # Keep the caller's object current.
     for field in ("state", "submitted_at", "state_entered_at", "due_start", "due_days", "due_day_type", "due_date",
-                  "extended_due_date", "closed_at", "handler_id", "assignee_id", "last_event_seq", "last_event_hash"):
+                  "extended_due_date", "due_paused_days", "closed_at", "handler_id", "assignee_id", "last_event_seq",
+                  "last_event_hash"):
         setattr(case, field, getattr(locked, field))
     return event
+
+
+def cases_apply_deadline_actions(*, today=None, batch_size: int = 500) -> int:
+    """Take, as the system, each state's `on_deadline` action on the open cases whose deadline has passed
+    (e.g. an answered complaint closes when the reporter did not reply in time); returns how many.
+
+    Run periodically. Each case goes through the engine on its own, so one that moved meanwhile is skipped.
+    """
+    today = today or _today()
+    applied = 0
+    for flow in workflow.all_workflows():
+        for state in flow.states:
+            if not state.on_deadline:
+                continue
+            overdue = (
+                Case.objects.filter(kind=flow.kind, state=state.code, closed_at=None)
+                .filter(Q(extended_due_date__lt=today) | Q(extended_due_date=None, due_date__lt=today))
+                .order_by("pk")
+            )
+            last_pk = 0
+            while batch := list(overdue.filter(pk__gt=last_pk)[:batch_size]):
+                last_pk = batch[-1].pk
+                for case in batch:
+                    try:
+                        case_apply_action(case=case, action=state.on_deadline, party=Party.SYSTEM)
+                    except (ActionNotAllowed, PermissionDenied, ValidationError):
+                        continue
+                    applied += 1
+    return applied

@@ -31,6 +31,11 @@ class State:
     final: bool = False
     # Plain-language line for the public tracking page: what happens now.
     public_hint: str | Promise = ""
+    # The clock stops while the case waits here (e.g. for the applicant): the days left of the deadline
+    # are kept on the case and continue when an action with `resumes` leaves the state.
+    paused: bool = False
+    # An action the system takes by itself once the state's deadline has passed (`cases_apply_deadline_actions`).
+    on_deadline: str | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,8 @@ class Action:
     effect: Callable | None = None
     # Keys of `data` kept in the event besides `needs`.
     record: tuple[str, ...] = ()
+    # Leaving a paused state: the target's deadline is the days that were left when the clock stopped.
+    resumes: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,10 +77,17 @@ class Workflow:
     # Roles that see every submitted case of this kind (a planning directorate, a decision maker).
     all_viewer_roles: tuple[str, ...] = ()
     # How to reach the applicant: a function of the case returning (email, name, language), a list of
-    # them (an organisation's staff), or None.
+    # them, or None; users in the list (an organisation's staff) are also told in the app.
     applicant_contact: Callable | None = None
     # The service's own part of the staff case page (its record, documents …), or "" for none.
     detail_template: str = ""
+    # `staff_page(case, roles)`: the URL of the service's own page where these roles act on the case (its
+    # actions need data the generic case page cannot ask for); the case page links there instead.
+    staff_page: Callable | None = None
+    # Visibility beyond the rules above (e.g. the units a complaint was dispositioned to): a function of a
+    # Membership returning a Q on Case or None, and its one-case twin `(membership, case) -> bool`.
+    extra_scope: Callable | None = None
+    extra_scope_check: Callable | None = None
     _states: dict = field(init=False, repr=False, compare=False)
     _actions: dict = field(init=False, repr=False, compare=False)
 
@@ -88,6 +102,11 @@ class Workflow:
             unknown = {*action.source, action.target} - states.keys() - {None}
             if unknown:
                 raise ValueError(f"{self.kind}.{action.code}: unknown states {unknown}")
+        for state in self.states:
+            if state.on_deadline and state.on_deadline not in actions:
+                raise ValueError(f"{self.kind}.{state.code}: unknown deadline action {state.on_deadline}")
+        if bool(self.extra_scope) != bool(self.extra_scope_check):
+            raise ValueError(f"{self.kind}: extra_scope and extra_scope_check go together")
 
     def state(self, code: str) -> State:
         return self._states[code]

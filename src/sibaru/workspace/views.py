@@ -6,10 +6,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sibaru.core import workflow
-from sibaru.core.models import Attachment, Case
+from sibaru.core.exports import Column, rows_by_page, xlsx_response
+from sibaru.core.models import Attachment, Case, Privacy
 from sibaru.core.notifications import notifications_mark_read
 from sibaru.core.scope import cases_visible_to, is_staff_member, roles_for_case
 from sibaru.core.selectors import (
@@ -23,6 +25,45 @@ from sibaru.core.selectors import inbox as inbox_page
 from sibaru.core.services import ActionNotAllowed, case_apply_action
 from sibaru.workspace.forms import ActionForm, InboxFilterForm
 
+# Events appended outside the workflow (no Action declares them): their labels, in one place.
+EVENT_LABELS = {
+    "open": gettext_lazy("Dibuka"),
+    "due_recomputed": gettext_lazy("Batas waktu dihitung ulang (kalender berubah)"),
+    "edited": gettext_lazy("Data diubah"),
+    "comment": gettext_lazy("Komentar"),
+    "document_uploaded": gettext_lazy("Dokumen diunggah"),
+    "document_reviewed": gettext_lazy("Dokumen diperiksa"),
+    "field_visit": gettext_lazy("Kunjungan lapangan dicatat"),
+    "endorsed": gettext_lazy("Dukungan diberikan"),
+    "checkpoint_marked": gettext_lazy("Tahapan ditandai selesai"),
+    "checkpoint_unmarked": gettext_lazy("Tanda tahapan dibatalkan"),
+    "beneficiary_added": gettext_lazy("Penerima bantuan ditambahkan"),
+    "beneficiary_removed": gettext_lazy("Penerima bantuan dihapus"),
+    "beneficiaries_imported": gettext_lazy("Daftar penerima bantuan diimpor"),
+    "beneficiaries_viewed": gettext_lazy("Data pribadi penerima bantuan dibuka"),
+    "decree_recorded": gettext_lazy("SK penerima bantuan dicatat"),
+    "group_created": gettext_lazy("Kelompok penerima bantuan dibentuk"),
+    "facilitator_added": gettext_lazy("Fasilitator lapangan ditambahkan"),
+    "supplier_added": gettext_lazy("Penyedia bahan ditambahkan"),
+    "purchase_line_added": gettext_lazy("Pembelian bahan dicatat"),
+    "tranche_recorded": gettext_lazy("Pencairan tahap dicatat"),
+    "progress_reported": gettext_lazy("Kemajuan pekerjaan dilaporkan"),
+    "hand_over_step": gettext_lazy("Langkah serah terima dicatat"),
+    "identity_viewed": gettext_lazy("Identitas pemohon dibuka"),
+    "identity_completed": gettext_lazy("Identitas pemohon dilengkapi"),
+    "fee_paid": gettext_lazy("Biaya salinan dibayar"),
+    "objection_filed": gettext_lazy("Keberatan diajukan"),
+    "converted_from_complaint": gettext_lazy("Dialihkan dari pengaduan"),
+}
+
+
+def event_label(flow, code: str) -> str:
+    """The label of an event: its workflow action's, a known internal event's, or the code made readable."""
+    spec = flow.action(code)
+    if spec:
+        return spec.label
+    return EVENT_LABELS.get(code) or code.replace("_", " ").capitalize()
+
 
 def _require_staff(user):
     if not is_staff_member(user):
@@ -35,6 +76,8 @@ def inbox(request):
     _require_staff(request.user)
     form = InboxFilterForm(request.GET or None)
     filters = InboxFilters(**form.cleaned_data) if form.is_valid() else InboxFilters()
+    if request.GET.get("format") == "xlsx":
+        return _inbox_xlsx(request.user, filters)
     page = inbox_page(request.user, filters, cursor=request.GET.get("cursor", ""))
     query = request.GET.copy()
     query.pop("cursor", None)
@@ -52,6 +95,30 @@ def inbox(request):
     )
 
 
+# The inbox's columns; a confidential or anonymous case's subject may name its reporter, so it stays out.
+INBOX_COLUMNS = [
+    Column(gettext_lazy("Nomor pelacakan"), lambda case: case.tracking_code, width=24),
+    Column(gettext_lazy("Jenis"), lambda case: workflow.get(case.kind).label, width=28),
+    Column(gettext_lazy("Perihal"), lambda case: case.subject if case.privacy == Privacy.PUBLIC else "", width=45),
+    Column(gettext_lazy("Status"), lambda case: workflow.get(case.kind).state(case.state).label, width=22),
+    Column(gettext_lazy("Batas waktu"), lambda case: case.effective_due_date, width=12),
+    Column(gettext_lazy("Unit penanggung jawab"), lambda case: case.handler.name if case.handler_id else "", width=28),
+    Column(gettext_lazy("Wilayah"), lambda case: case.region.name if case.region_id else "", width=22),
+    Column(gettext_lazy("Dibuka"), lambda case: case.created_at, width=18),
+    Column(gettext_lazy("Diperbarui"), lambda case: case.updated_at, width=18),
+]
+
+
+def _inbox_xlsx(user, filters: InboxFilters):
+    """The whole filtered inbox, read through the page's own selector a page at a time."""
+
+    def fetch(cursor, limit):
+        page = inbox_page(user, filters, cursor=cursor, limit=limit)
+        return page.items, page.next_cursor
+
+    return xlsx_response(rows_by_page(fetch), INBOX_COLUMNS, name="kotak-masuk")
+
+
 def _load_case(request, tracking_code) -> Case:
     _require_staff(request.user)
     try:
@@ -63,16 +130,17 @@ def _load_case(request, tracking_code) -> Case:
 def _render_case(request, case: Case, failed_form: ActionForm | None = None, status: int = 200):
     flow = workflow.get(case.kind)
     roles = roles_for_case(request.user, case)
+    # A kind whose actions need its own forms is acted on from its own page: link there instead.
+    staff_page = flow.staff_page(case, roles) if flow.staff_page else ""
     forms = []
-    for spec in flow.actions_from(case.state, roles):
+    for spec in [] if staff_page else flow.actions_from(case.state, roles):
         if failed_form is not None and failed_form.action_spec.code == spec.code:
             forms.append(failed_form)
         else:
             forms.append(ActionForm(action_spec=spec, prefix=spec.code))
     events = case_timeline(case, public_only=False)
     for event in events:
-        spec = flow.action(event.action)
-        event.action_label = spec.label if spec else (_("Dibuka") if event.action == "open" else event.action)
+        event.action_label = event_label(flow, event.action)
         event.to_label = flow.state(event.to_state).label if event.to_state else ""
     return render(
         request,
@@ -84,6 +152,7 @@ def _render_case(request, case: Case, failed_form: ActionForm | None = None, sta
             "events": events,
             "action_forms": forms,
             "detail_template": flow.detail_template,
+            "staff_page": staff_page,
         },
         status=status,
     )
@@ -102,7 +171,7 @@ def case_action(request, tracking_code):
     flow = workflow.get(case.kind)
     code = request.POST.get("action", "")
     spec = flow.action(code)
-    if spec is None:
+    if spec is None or flow.staff_page:
         raise Http404
     form = ActionForm(request.POST, action_spec=spec, prefix=spec.code)
     if form.is_valid():

@@ -31,7 +31,7 @@ def test_track_returns_the_public_view_only(client, trial_case, people, orgs, dj
     body = response.json()
     assert response.status_code == 200
     assert set(body) == {"tracking_code", "kind", "status", "status_label", "submitted_at", "due_date",
-                         "extended_due_date", "closed_at", "events"}
+                         "extended_due_date", "due_paused_days", "due_explanation", "closed_at", "events"}
     assert body["status"] == "received" and body["status_label"] == "Diterima"
     assert body["due_date"] == trial_case.due_date.isoformat()
     assert [e["status"] for e in body["events"]] == ["received"]
