@@ -1,10 +1,12 @@
 """A Rumah Swadaya (BSPS) proposal walked through the browser, from a kab/kota draft to the hand-over:
 
-the city's operator creates it, fills the dossier (two target villages) and sends it; the planning officer
-distributes it; the directorate's verifier marks two documents incomplete and asks for revision; the
-operator replaces them and sends the revision; the verifier passes it; the province's field verifier
-records an eligible visit for each village and finds it eligible; the decision maker decides it within the
-quota; the verifier starts the implementation and hands it over. Every distinct page is checked with axe.
+the city's operator creates it, fills the dossier (two target villages, one prospective beneficiary entered
+by hand) and sends it; the planning officer distributes it; the directorate's verifier marks two documents
+incomplete and asks for revision; the operator replaces them and sends the revision; the verifier passes
+it; the regional office's field verifier records an eligible visit for each village and finds it eligible;
+the decision maker decides it within the quota; the verifier starts the implementation, records the SK,
+KPB, TFL, supplier, purchase plan, tranche and BAST, the operator reports each house at 0/50/100 % with
+photos, and the verifier hands it over. Every distinct page is checked with axe.
 
 The catalogue is the test's own (budget year 2031), made with get_or_create/update_or_create, so the test
 works with or without the seeded catalogue."""
@@ -91,7 +93,7 @@ def bsps(people, orgs, regions):
         "operator": people["operator"],
         "planner": make_user("perencanaan@example.test", planning, Role.PLANNING_OFFICER, full_name="Rina Perencana"),
         "verifier": make_user("swadaya@example.test", swadaya, Role.VERIFIER, full_name="Dedi Verifikator"),
-        "field_verifier": make_user("balai@example.test", balai, Role.VERIFIER, full_name="Asep Balai"),
+        "field_verifier": make_user("balai@example.test", balai, Role.FIELD_VERIFIER, full_name="Asep Balai"),
         "decider": make_user("penetap@example.test", ministry, Role.DECISION_MAKER, full_name="Pejabat Penetap"),
         "directorate": swadaya,
     }
@@ -198,13 +200,33 @@ def test_a_bsps_proposal_from_draft_to_hand_over(new_page, bsps, regions):
     assert_accessible(operator)
     operator.get_by_role("button", name="Simpan dan lanjutkan").click()
 
+    # One prospective beneficiary entered by hand (the file import has its own walk:
+    # test_assistance_beneficiaries.py).
+    operator.get_by_role("link", name="Calon penerima").click()
+    operator.get_by_role("link", name="Tambah calon penerima").click()
+    operator.get_by_label("NIK").fill("3273015001900001")
+    operator.get_by_label("Nomor Kartu Keluarga").fill("3273010101090001")
+    operator.get_by_label("Nama lengkap").fill("Ujang Suparman")
+    operator.get_by_label("Alamat rumah").fill("Jl. Sukarasa 1 RT 001/RW 002")
+    operator.get_by_label("Kode wilayah").fill("32.73.01.1001")
+    operator.get_by_label("Penghasilan keluarga per bulan (rupiah)").fill("2.000.000")
+    operator.get_by_label("Status tanah").select_option("milik_sendiri")
+    operator.get_by_label("Jumlah penghuni").fill("4")
+    operator.get_by_label("Luas lantai (m²)").fill("24")
+    operator.get_by_label("Atap").check()
+    operator.get_by_label("Peningkatan kualitas (PK)").check()
+    operator.get_by_role("button", name="Simpan", exact=True).click()
+    expect(operator.locator("main > .messages")).to_contain_text("Ujang Suparman ditambahkan")
+    assert proposal.beneficiaries.get().nik == "3273015001900001"
+    operator.goto(task_list_url)
+
     # Readiness, then the task list as the guide shows it.
     operator.get_by_role("link", name="Kesiapan teknis").click()
     operator.get_by_label("Lokasi di luar kawasan rawan bencana").check()
     operator.get_by_label("Status tanah tidak dalam sengketa").check()
     assert_accessible(operator)
     operator.get_by_role("button", name="Simpan dan lanjutkan").click()
-    expect(operator.locator(".task-list-progress")).to_have_text("Anda telah menyelesaikan 4 dari 5 tugas.")
+    expect(operator.locator(".task-list-progress")).to_have_text("Anda telah menyelesaikan 5 dari 6 tugas.")
     screenshot(operator, "bantuan-task-list", full_page=True)
 
     # Check answers before the documents: the missing mandatory documents are listed, no send button.
@@ -355,10 +377,14 @@ def test_a_bsps_proposal_from_draft_to_hand_over(new_page, bsps, regions):
     proposal.refresh_from_db()
     assert (proposal.case.state, proposal.decided_units, proposal.decided_budget) == ("decided", 18, 420_000_000)
 
-    # --- The verifier starts the implementation and hands it over -----------------------------------------
+    # --- The verifier starts the implementation; the hand-over waits for the houses and the BAST -----------
     verifier.goto(f"/bantuan/{code}/tinjau/")
     verifier.get_by_role("button", name="Mulai pelaksanaan").click()
     expect(messages(verifier)).to_contain_text("tersimpan")
+    verifier.get_by_role("button", name="Serah terima aset").click()
+    expect(verifier.get_by_role("alert")).to_contain_text("Belum dapat diserahterimakan")
+    implementation_walk(verifier, operator, proposal, today=timezone.localdate().isoformat())
+    verifier.goto(f"/bantuan/{code}/tinjau/")
     verifier.get_by_role("button", name="Serah terima aset").click()
     expect(messages(verifier)).to_contain_text("tersimpan")
     proposal.refresh_from_db()
@@ -366,3 +392,95 @@ def test_a_bsps_proposal_from_draft_to_hand_over(new_page, bsps, regions):
 
     operator.goto(task_list_url)
     expect(operator.locator("main")).to_contain_text("Serah terima")
+
+
+def record(page, title, fields, button):
+    """Open one recording form of the implementation page, fill it and save it."""
+    panel = page.locator("details").filter(has=page.get_by_text(title, exact=True))
+    panel.get_by_text(title, exact=True).click()
+    for label, value in fields:
+        field = panel.get_by_label(label, exact=True)
+        if isinstance(value, dict):
+            field.set_input_files(value)
+        elif value is True:
+            field.check()
+        elif field.evaluate("el => el.tagName") == "SELECT":
+            field.select_option(label=value)
+        else:
+            field.fill(value)
+    panel.get_by_role("button", name=button).click()
+    expect(messages(page)).to_contain_text("tercatat")
+
+
+def house_photo(shade: int) -> bytes:
+    """A real (decodable) 160×120 PNG, so the previous stage's photo shows on the page and in the guide."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + bytes((shade, 120, 80)) * 160 for _ in range(120))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 160, 120, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def implementation_walk(verifier, operator, proposal, *, today):
+    """After "start implementation": the SK, a KPB, a TFL, a supplier, a purchase-plan line, a tranche, the
+    0/50/100 % photos of every house (the operator reports them, the previous photo beside the upload) and
+    the BAST, with the dashboard checked at its start and its end."""
+    code = proposal.case.tracking_code
+    houses = [f"{b.name}, {b.village.name}" for b in proposal.beneficiaries.select_related("village").order_by("name")]
+    pdf = {"mimeType": "application/pdf", "buffer": PDF}
+
+    verifier.get_by_role("link", name="Pelaksanaan dan serah terima").click()
+    expect(verifier.get_by_role("heading", level=1)).to_have_text("Pelaksanaan dan serah terima")
+    expect(verifier.locator("#syarat-serah-terima")).to_contain_text("BAST serah terima belum dicatat.")
+    assert_accessible(verifier)
+    record(verifier, "Catat SK penetapan penerima", [
+        ("Nomor SK", "SK-PPK/BSPS/2031/07"), ("Tanggal SK", today), ("Pejabat penanda tangan", "PPK Rumah Swadaya"),
+        ("Berkas SK", {**pdf, "name": "sk-penerima.pdf"}), *[(house, True) for house in houses],
+    ], "Simpan SK")
+    record(verifier, "Bentuk KPB", [("Nama KPB", "KPB Mawar"), *[(house, True) for house in houses],
+                                    ("Ketua", houses[0])], "Simpan KPB")
+    record(verifier, "Tambah TFL", [("Nama TFL", "Budi Santoso"), ("Nomor telepon", "0812 3456 7890"),
+                                    ("KPB Mawar", True), ("Sukarasa", True)], "Simpan TFL")
+    record(verifier, "Tambah penyedia bahan", [
+        ("Nama toko/penyedia", "TB Sinar Jaya"), ("NPWP atau NIB", "01.234.567.8-901.000"),
+        ("Alamat", "Jl. Setiabudi 10, Bandung")], "Simpan penyedia")
+    record(verifier, "Tambah baris rencana pembelian", [
+        ("KPB", "KPB Mawar"), ("Bahan", "Semen 50 kg"), ("Jumlah", "40"), ("Satuan", "sak"),
+        ("Harga satuan (Rp)", "65000"), ("Penyedia", "TB Sinar Jaya")], "Simpan baris")
+    record(verifier, "Catat tahap penyaluran", [
+        ("Persentase (%)", "50"), ("Jumlah (Rp)", "210000000"), ("Tanggal penyaluran", today),
+        ("Dibayarkan ke penyedia (tidak wajib)", "TB Sinar Jaya"), ("Bukti transfer", {**pdf, "name": "transfer.pdf"}),
+    ], "Simpan tahap")
+
+    # The operator reports each house's stages; from 50 % on, the previous photo is shown beside the upload.
+    operator.goto(f"/bantuan/{code}/pelaksanaan/")
+    for stage in (0, 50, 100):
+        for house in houses:
+            operator.get_by_role("link", name=f"Laporkan kemajuan {house}").click()
+            expect(operator.get_by_role("heading", level=1)).to_have_text(house)
+            expect(operator.get_by_label(f"{stage} %", exact=True)).to_be_checked()
+            if stage:
+                expect(operator.get_by_role("img", name=f"Foto tahap {stage - 50} % rumah {house}")).to_be_visible()
+            operator.get_by_label("Foto rumah").set_input_files(
+                {"name": f"rumah-{stage}.png", "mimeType": "image/png", "buffer": house_photo(80 + stage)})
+            operator.get_by_label("Tanggal foto").fill(today)
+            if stage == 50 and house == houses[0]:
+                operator.get_by_label("Lintang (tidak wajib)").fill("-6.8712")
+                operator.get_by_label("Bujur (tidak wajib)").fill("107.5901")
+                assert_accessible(operator)
+                screenshot(operator, "bantuan-pelaksanaan-foto", full_page=True)
+            operator.get_by_role("button", name="Simpan laporan").click()
+            expect(messages(operator)).to_contain_text(f"Kemajuan {stage} % tercatat")
+    expect(operator.get_by_text("mencapai 100 %")).to_contain_text(f"{len(houses)} dari {len(houses)} rumah")
+
+    verifier.reload()
+    record(verifier, "Catat langkah serah terima", [
+        ("Langkah", "Telah diterbitkan SK penghapusan dan BAST"), ("Nomor dokumen (wajib untuk BAST)", "BAST/2031/12"),
+        ("Tanggal", today), ("Berkas (wajib untuk BAST)", {**pdf, "name": "bast.pdf"})], "Simpan langkah")
+    expect(verifier.get_by_text("Siap diserahterimakan")).to_be_visible()
+    assert_accessible(verifier)
+    screenshot(verifier, "bantuan-pelaksanaan", full_page=True)

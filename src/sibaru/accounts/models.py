@@ -58,6 +58,8 @@ class Organisation(models.Model):
         MINISTRY_AGENCY = "ministry_agency", _("Kementerian/lembaga")
         DIRECTORATE = "directorate", _("Direktorat kementerian")
         WORK_UNIT = "work_unit", _("Unit kerja")
+        DEVELOPER = "developer", _("Pengembang perumahan")
+        COMMUNITY = "community", _("Kelompok masyarakat")
         OTHER_INSTITUTION = "other_institution", _("Lembaga lain")
 
     name = models.CharField(_("nama"), max_length=200)

@@ -9,6 +9,8 @@ class Role(models.TextChoices):
     PROVINCE_MONITOR = "province_monitor", _("Pemantau provinsi")
     PLANNING_OFFICER = "planning_officer", _("Petugas perencanaan")
     VERIFIER = "verifier", _("Verifikator")
+    # A regional office (Balai/SNVT): field verification of its region's proposals, nothing else.
+    FIELD_VERIFIER = "field_verifier", _("Verifikator lapangan")
     DECISION_MAKER = "decision_maker", _("Pejabat penetap")
     COMPLAINT_COORDINATOR = "complaint_coordinator", _("Koordinator pengaduan")
     UNIT_OFFICER = "unit_officer", _("Petugas unit")

@@ -218,3 +218,44 @@ class PriorityCriterionAdmin(admin.ModelAdmin):
     list_display = ("name", "code", "weight", "description")
     list_editable = ("weight",)
     search_fields = ("name", "code", "description")
+
+
+# --- Implementation monitoring (sibaru.assistance.implementation) ----------------------------------------
+# Read-only: every write goes through the services, which check the state and record the case event.
+from sibaru.assistance.models import (  # noqa: E402  (kept with its section)
+    BeneficiaryDecree,
+    BeneficiaryGroup,
+    Facilitator,
+    HandOverStep,
+    PaymentTranche,
+    ProgressReport,
+    PurchasePlanLine,
+    Supplier,
+)
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    list_select_related = ("proposal__case",)
+    search_fields = ("proposal__case__tracking_code",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+for _model, _columns in (
+    (BeneficiaryDecree, ("number", "proposal", "date", "signatory")),
+    (BeneficiaryGroup, ("name", "proposal")),
+    (Facilitator, ("name", "proposal")),
+    (Supplier, ("name", "registration", "proposal")),
+    (PurchasePlanLine, ("item", "quantity", "unit", "unit_price", "proposal")),
+    (PaymentTranche, ("proposal", "number", "percentage", "amount", "paid_on")),
+    (ProgressReport, ("proposal", "beneficiary", "unit", "stage", "taken_on")),
+    (HandOverStep, ("proposal", "status", "document_number", "date")),
+):
+    admin.site.register(_model, type(f"{_model.__name__}Admin", (_ReadOnlyAdmin,), {"list_display": _columns}))

@@ -74,6 +74,13 @@ CONDITION_COLUMNS = {
 }
 EDITABLE_STATES = ("draft", "revision")
 EDITOR_ROLES = (Role.PROPOSER_OPERATOR,)
+# Who reads the list of a proposal: its proposer and the reviewers who decide on it. Evaluators and
+# administrators do not: they judge the service, not the households.
+VIEWER_ROLES = (Role.PROPOSER_OPERATOR, Role.VERIFIER, Role.FIELD_VERIFIER, Role.PLANNING_OFFICER,
+                Role.DECISION_MAKER, Role.PROVINCE_MONITOR)
+# Of those, who sees NIK, KK number, address and income in full: the operator who entered them and the
+# verifiers who check them against Dukcapil and visit the houses. The others see the rest, numbers masked.
+FULL_DATA_ROLES = (Role.PROPOSER_OPERATOR, Role.VERIFIER, Role.FIELD_VERIFIER)
 PROGRESS_EVERY = 500
 # A job still queued or running after this long is taken as lost (a worker that died): it no longer blocks
 # a new import of the same proposal.
@@ -1197,11 +1204,21 @@ class ImportProgress:
         return self.phase == "finished"
 
 
-def beneficiary_import_progress(*, job_id: int, user) -> ImportProgress:
-    """The state of an import for its progress bar (one query, plus the case check)."""
-    job = (BeneficiaryImport.objects.select_related("proposal__case").defer("issues").get(pk=job_id))
+def beneficiary_import_progress(*, job_id: int, user, tracking_code: str | None = None) -> ImportProgress:
+    """The state of an import for its progress bar (one query, plus the case check).
+
+    With `tracking_code`, only a job of that proposal (BeneficiaryImport.DoesNotExist otherwise)."""
+    jobs = BeneficiaryImport.objects.select_related("proposal__case").defer("issues")
+    if tracking_code is not None:
+        jobs = jobs.filter(proposal__case__tracking_code=tracking_code)
+    job = jobs.get(pk=job_id)
     if not roles_for_case(user, job.proposal.case):
         raise PermissionDenied(_("Anda tidak berwenang melihat impor ini."))
+    return import_progress_of(job)
+
+
+def import_progress_of(job: BeneficiaryImport) -> ImportProgress:
+    """The progress of a job already read and checked by the caller."""
     status = BeneficiaryImport.Status
     if job.status == status.QUEUED:
         phase = "queued"
@@ -1221,6 +1238,12 @@ def beneficiary_import_progress(*, job_id: int, user) -> ImportProgress:
         rejected=job.rejected, warned=job.warned, failure=failure,
         has_report=phase == "finished" and (job.rejected > 0 or job.warned > 0 or bool(job.failure)),
     )
+
+
+def beneficiary_import_issues(job: BeneficiaryImport, *, limit: int = 20) -> list[tuple[int, str, str]]:
+    """The first issues of an import as (row, severity, sentence in the active language), in the report's order."""
+    ordered = sorted(job.issues, key=lambda item: (item[0], item[2] != ERROR))[:limit]
+    return [(row, severity, issue_message(column, code, params)) for row, column, severity, code, params in ordered]
 
 
 def _safe_cell(value) -> str:
@@ -1246,6 +1269,14 @@ def beneficiary_error_report_csv(job: BeneficiaryImport) -> bytes:
 # ---------------------------------------------------------------------------------------------------------
 # The logged read of personal data
 # ---------------------------------------------------------------------------------------------------------
+
+
+def mask_number(number: str) -> str:
+    """A NIK or KK number with its middle hidden: the district code and the last four digits stay (enough to
+    tell rows apart and to match a paper list); the birth date and sex in a NIK do not."""
+    if len(number) <= 10:
+        return "•" * len(number)
+    return number[:6] + "•" * (len(number) - 10) + number[-4:]
 
 
 def beneficiary_warning_messages(beneficiary: Beneficiary) -> list[str]:

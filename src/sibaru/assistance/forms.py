@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sibaru.accounts.forms import ErrorMarkingMixin
 from sibaru.accounts.models import Organisation
-from sibaru.assistance.models import FieldVisit, Programme, ProposalDocument
+from sibaru.assistance.models import FieldVisit, Programme, ProgrammeType, ProposalDocument
 from sibaru.core import workflow
 from sibaru.core.attachments import IMAGE_TYPES, check_upload
 from sibaru.regions.forms import RegionField
@@ -114,9 +114,13 @@ class ProposalStartForm(Form):
             self.fields["category"].queryset = categories
         else:
             del self.fields["category"]
-        types = programme.types.all()
-        if types:
-            self.fields["programme_type"].queryset = types
+        if programme.types.exists():
+            # Only the types this kind of organisation may propose (a developer's, a local government's …).
+            self.fields["programme_type"].queryset = programme.types.filter(
+                proposer_kind__in=ProgrammeType.proposer_kinds_of(organisation))
+            self.fields["programme_type"].error_messages["required"] = _(
+                "Pilih jenis usulan. Bila tidak ada pilihan, jenis organisasi Anda tidak dapat mengusulkan "
+                "program ini.")
         else:
             del self.fields["programme_type"]
         self.fields["budget_year"].choices = [("", _("Pilih tahun"))] + [(y, str(y)) for y in years]

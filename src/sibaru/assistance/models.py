@@ -72,6 +72,23 @@ class ProgrammeType(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    # Which kinds of organisation may propose under a type of each proposer kind: a developer cannot take a
+    # type meant for a local government, and the reverse.
+    ORGANISATION_KINDS = {
+        ProposerKind.GOVERNMENT: ("province_government", "regency_government"),
+        ProposerKind.DEVELOPER: ("developer",),
+        ProposerKind.COMMUNITY: ("community", "other_institution"),
+        ProposerKind.INSTITUTION: ("ministry_agency", "other_institution"),
+    }
+
+    @classmethod
+    def proposer_kinds_of(cls, organisation) -> list[str]:
+        return [kind for kind, organisation_kinds in cls.ORGANISATION_KINDS.items()
+                if organisation.kind in organisation_kinds]
+
+    def open_to(self, organisation) -> bool:
+        return self.proposer_kind in self.proposer_kinds_of(organisation)
+
 
 class ProposerCategory(models.Model):
     """Where a proposal comes from (the real SIBARU's "jenis data usulan"), with its priority score."""
@@ -564,3 +581,208 @@ class BeneficiaryImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal_id}: {self.original_name} ({self.status})"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Implementation monitoring after the decision (sibaru.assistance.implementation): the beneficiary decree (SK),
+# beneficiary groups (KPB), field facilitators (TFL), material suppliers, the material purchase plan
+# (RAB/DRPB2), payment tranches, progress per house in stages with photos, and the asset hand-over (BMN)
+# steps. Added with migration 0004_implementation. Which stages and tranches apply are [M]
+# (shared/reference/housing.md §3.4): settings and data, never constants.
+# ---------------------------------------------------------------------------------------------------------
+
+
+class BeneficiaryDecree(models.Model):
+    """The SK penetapan penerima (by the PPK of the Balai): for BSPS it names the beneficiaries."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="decrees")
+    number = models.CharField(_("nomor SK"), max_length=100)
+    date = models.DateField(_("tanggal SK"))
+    signatory = models.CharField(_("penanda tangan"), max_length=150)
+    attachment = models.ForeignKey("core.Attachment", on_delete=models.PROTECT, related_name="+")
+    beneficiaries = models.ManyToManyField(Beneficiary, related_name="decrees", blank=True,
+                                           verbose_name=_("penerima yang ditetapkan"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["proposal", "date", "pk"]
+        constraints = [models.UniqueConstraint(fields=["proposal", "number"], name="decree_number")]
+        verbose_name = _("SK penetapan penerima")
+        verbose_name_plural = _("SK penetapan penerima")
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class BeneficiaryGroup(models.Model):
+    """A KPB (kelompok penerima bantuan): beneficiaries of one proposal who build together, with a chair."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="groups")
+    name = models.CharField(_("nama KPB"), max_length=150)
+    chair = models.ForeignKey(Beneficiary, on_delete=models.PROTECT, related_name="+", verbose_name=_("ketua"))
+    members = models.ManyToManyField(Beneficiary, related_name="groups", verbose_name=_("anggota"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["proposal", "name"]
+        constraints = [models.UniqueConstraint(fields=["proposal", "name"], name="group_name")]
+        verbose_name = _("kelompok penerima bantuan (KPB)")
+        verbose_name_plural = _("kelompok penerima bantuan (KPB)")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Facilitator(models.Model):
+    """A TFL (tenaga fasilitator lapangan) assigned to groups and target villages of a proposal."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="facilitators")
+    name = models.CharField(_("nama"), max_length=150)
+    phone = models.CharField(_("telepon"), max_length=30)
+    email = models.EmailField(_("e-mail"), blank=True)
+    groups = models.ManyToManyField(BeneficiaryGroup, related_name="facilitators", blank=True,
+                                    verbose_name=_("KPB dampingan"))
+    locations = models.ManyToManyField(ProposalLocation, related_name="+", blank=True,
+                                       verbose_name=_("desa/kelurahan dampingan"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["proposal", "name"]
+        verbose_name = _("tenaga fasilitator lapangan (TFL)")
+        verbose_name_plural = _("tenaga fasilitator lapangan (TFL)")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Supplier(models.Model):
+    """A building-material shop (toko/penyedia bahan) the beneficiaries chose, paid by transfer."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="suppliers")
+    name = models.CharField(_("nama toko/penyedia"), max_length=150)
+    registration = models.CharField(_("NPWP atau nomor induk berusaha"), max_length=30)
+    address = models.CharField(_("alamat"), max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["proposal", "name"]
+        constraints = [models.UniqueConstraint(fields=["proposal", "registration"], name="supplier_registration")]
+        verbose_name = _("penyedia bahan")
+        verbose_name_plural = _("penyedia bahan")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PurchasePlanLine(models.Model):
+    """One line of a group's material purchase plan (RAB / DRPB2): item, quantity, unit price, supplier."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="purchase_lines")
+    group = models.ForeignKey(BeneficiaryGroup, on_delete=models.CASCADE, null=True, blank=True,
+                              related_name="purchase_lines", verbose_name=_("KPB"))
+    item = models.CharField(_("bahan"), max_length=150)
+    quantity = models.DecimalField(_("jumlah"), max_digits=12, decimal_places=2)
+    unit = models.CharField(_("satuan"), max_length=20)
+    unit_price = models.DecimalField(_("harga satuan (Rp)"), max_digits=14, decimal_places=0)
+    supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="+", verbose_name=_("penyedia"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["proposal", "group", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="purchase_line_quantity"),
+            models.CheckConstraint(condition=models.Q(unit_price__gte=0), name="purchase_line_price"),
+        ]
+        verbose_name = _("rencana pembelian bahan")
+        verbose_name_plural = _("rencana pembelian bahan")
+
+    def __str__(self) -> str:
+        return f"{self.item} {self.quantity} {self.unit}"
+
+    @property
+    def total(self):
+        return self.quantity * self.unit_price
+
+
+class PaymentTranche(models.Model):
+    """A disbursed tranche (tahap penyaluran) with its proof of transfer."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="tranches")
+    number = models.PositiveSmallIntegerField(_("tahap ke-"))
+    percentage = models.DecimalField(_("persentase"), max_digits=5, decimal_places=2)
+    amount = models.DecimalField(_("jumlah (Rp)"), max_digits=16, decimal_places=0)
+    paid_on = models.DateField(_("tanggal penyaluran"))
+    supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                 verbose_name=_("dibayarkan ke penyedia"))
+    attachment = models.ForeignKey("core.Attachment", on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["proposal", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "number"], name="tranche_number"),
+            models.CheckConstraint(condition=models.Q(percentage__gt=0, percentage__lte=100),
+                                   name="tranche_percentage"),
+        ]
+        verbose_name = _("tahap penyaluran dana")
+        verbose_name_plural = _("tahap penyaluran dana")
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id}: {self.number} ({self.percentage} %)"
+
+
+class ProgressReport(models.Model):
+    """A house (a BSPS beneficiary, or a named unit of another programme) reaching a stage, with its photo.
+
+    Stages are percentages from settings.ASSISTANCE_PROGRESS_STAGES (default 0, 50, 100)."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="progress_reports")
+    beneficiary = models.ForeignKey(Beneficiary, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    unit = models.CharField(_("unit/bangunan"), max_length=100, blank=True)  # other programmes: "Blok A"
+    stage = models.PositiveSmallIntegerField(_("tahap (%)"))
+    attachment = models.ForeignKey("core.Attachment", on_delete=models.PROTECT, related_name="+")
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    taken_on = models.DateField(_("tanggal foto"))
+    note = models.CharField(_("catatan"), max_length=500, blank=True)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["proposal", "beneficiary", "unit", "stage"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "beneficiary", "stage"], condition=models.Q(unit=""),
+                                    name="progress_beneficiary_stage"),
+            models.UniqueConstraint(fields=["proposal", "unit", "stage"], condition=~models.Q(unit=""),
+                                    name="progress_unit_stage"),
+            models.CheckConstraint(condition=models.Q(stage__lte=100), name="progress_stage_percent"),
+        ]
+        verbose_name = _("laporan kemajuan")
+        verbose_name_plural = _("laporan kemajuan")
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id}: {self.beneficiary_id or self.unit} {self.stage} %"
+
+
+class HandOverStep(models.Model):
+    """One step of the asset hand-over (BMN), e.g. the signed BAST; the last step sets Proposal.hand_over."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="hand_over_steps")
+    status = models.CharField(_("status serah terima"), max_length=20, choices=Proposal.HandOver.choices)
+    document_number = models.CharField(_("nomor dokumen"), max_length=100, blank=True)
+    date = models.DateField(_("tanggal"))
+    attachment = models.ForeignKey("core.Attachment", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    note = models.CharField(_("catatan"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["proposal", "date", "pk"]
+        verbose_name = _("langkah serah terima aset")
+        verbose_name_plural = _("langkah serah terima aset")
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id}: {self.status} {self.date}"

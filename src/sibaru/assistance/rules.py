@@ -1,6 +1,7 @@
 """The rules the proposal workflow checks inside the engine's transaction (the actions' effects), and the
 reads they share with the services: which requirements apply, which are missing, the budget estimate."""
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -11,7 +12,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sibaru.accounts.models import Organisation
-from sibaru.assistance.models import FieldVisit, Proposal, ProposalDocument, Quota, Requirement, UnitAmount
+from sibaru.assistance.implementation import hand_over_check
+from sibaru.assistance.models import (
+    FieldVisit,
+    PlanningCheckpoint,
+    Proposal,
+    ProposalCheckpoint,
+    ProposalDocument,
+    Quota,
+    Requirement,
+    UnitAmount,
+)
 from sibaru.core.services import ActionNotAllowed
 
 DECIDED_STATES = ("decided", "implementation", "handed_over")
@@ -50,10 +61,94 @@ def _raise_missing(missing: list[Requirement]) -> None:
     )
 
 
+# Programmes whose volume is given per target village (BSPS: PK and PB units per village).
+TARGET_LOCATION_PROGRAMMES = {"swadaya"}
+# Programmes whose proposal names its prospective beneficiaries by name and address (BSPS).
+BENEFICIARY_PROGRAMMES = {"swadaya"}
+REGION_LEVELS = ("province", "regency", "district", "village")
+
+
+@dataclass(frozen=True)
+class Missing:
+    """One thing that keeps a proposal from being sent: `code` is the API's field (a task, or a requirement's
+    code for a document), `task` the dossier task that fixes it."""
+
+    code: str
+    task: str
+    message: str
+    requirement_id: int | None = None
+    replace: bool = False  # a document the verifier found incomplete (not a missing one)
+
+
+def location_level(proposal: Proposal) -> str:
+    """How precise the proposal's location must be: a kab/kota for BSPS (its villages are the targets)."""
+    return "regency" if proposal.programme.code in TARGET_LOCATION_PROGRAMMES else "village"
+
+
+def submission_problems(proposal: Proposal) -> list[Missing]:
+    """Everything the proposal still lacks before it can be sent (or resent after revision), in task order.
+    The one list behind the engine's refusal, the API's 409 and the web's check-answers page."""
+    problems = []
+    if not all([proposal.letter_number, proposal.letter_date, proposal.letter_signatory, proposal.letter_position]):
+        problems.append(Missing("letter", "letter", _("Lengkapi surat usulan: nomor, tanggal, penanda tangan dan "
+                                                      "jabatannya.")))
+    region = proposal.case.region
+    level = location_level(proposal)
+    if region is None or REGION_LEVELS.index(region.level) < REGION_LEVELS.index(level):
+        problems.append(Missing("location", "location", _("Pilih lokasi sampai tingkat kabupaten/kota.")
+                                if level == "regency" else _("Pilih lokasi sampai tingkat desa/kelurahan.")))
+    if proposal.programme.code in TARGET_LOCATION_PROGRAMMES:
+        if not proposal.locations.all():
+            problems.append(Missing("volume", "volume", _("Tambahkan desa/kelurahan sasaran beserta jumlah unitnya.")))
+    elif not proposal.units:
+        problems.append(Missing("volume", "volume", _("Isi volume usulan.")))
+    # Prefetched documents when the caller loaded them (the pages); one query otherwise.
+    current = {d.requirement_id: d for d in proposal.documents.all() if d.current}
+    applicable = applicable_requirements(proposal)
+    for requirement in applicable:
+        if requirement.kind != Requirement.Kind.ADMINISTRATIVE:
+            continue
+        document = current.get(requirement.pk)
+        if document is None and requirement.mandatory:
+            problems.append(Missing(requirement.code, "documents", _("%(title)s: dokumen wajib belum diunggah.")
+                                    % {"title": requirement.title}, requirement.pk))
+        elif document is not None and document.review == ProposalDocument.Review.INCOMPLETE:
+            problems.append(Missing(requirement.code, "documents",
+                                    _("%(title)s: ganti dokumen yang tidak lengkap (%(note)s).")
+                                    % {"title": requirement.title, "note": document.review_note}, requirement.pk,
+                                    replace=True))
+    answers = proposal.readiness or {}
+    unanswered = [r for r in applicable if r.kind == Requirement.Kind.TECHNICAL and r.code not in answers]
+    if unanswered:
+        problems.append(Missing("readiness", "readiness", _("Jawab semua kriteria kesiapan teknis: %(count)d belum "
+                                                            "dijawab.") % {"count": len(unanswered)}))
+    if proposal.programme.code in BENEFICIARY_PROGRAMMES and not proposal.beneficiaries.exists():
+        problems.append(Missing("beneficiaries", "beneficiaries",
+                                _("Tambahkan calon penerima bantuan (nama dan alamat).")))
+    return problems
+
+
+def _check_sendable(proposal: Proposal) -> None:
+    problems = submission_problems(proposal)
+    if not problems:
+        return
+    details = {p.code: [p.message] for p in problems}
+    if all(p.task == "documents" for p in problems):
+        if missing := [p for p in problems if not p.replace]:
+            message = _("Unggah dokumen untuk mengirim usulan: %(count)d dokumen wajib belum ada.") % {
+                "count": len(missing)}
+            raise ActionNotAllowed(message, code="missing_documents", details=details)
+        raise ActionNotAllowed(_("Ganti dulu dokumen yang ditandai tidak lengkap."), code="documents_not_replaced",
+                               details=details)
+    raise ActionNotAllowed(
+        _("Usulan belum dapat dikirim: %(count)d hal belum lengkap.") % {"count": len(problems)},
+        code="incomplete_proposal", details=details,
+    )
+
+
 def check_submission(case, data) -> None:
     proposal = case.proposal
-    if missing := missing_requirements(proposal):
-        _raise_missing(missing)
+    _check_sendable(proposal)
     now = timezone.now()
     case.submitted_at = now
     case.handler = proposal.programme.planning_directorate
@@ -119,15 +214,7 @@ def check_documents_incomplete(case, data) -> None:
 
 def check_resubmission(case, data) -> None:
     proposal = case.proposal
-    if missing := missing_requirements(proposal):
-        _raise_missing(missing)
-    pending, incomplete = _reviews(proposal)
-    if incomplete:
-        raise ActionNotAllowed(
-            _("Ganti dulu dokumen yang ditandai tidak lengkap."),
-            code="documents_not_replaced",
-            details={d.requirement.code: [d.review_note or d.requirement.title] for d in incomplete},
-        )
+    _check_sendable(proposal)
     _start_round(proposal)
 
 
@@ -146,6 +233,13 @@ def check_field_eligible(case, data) -> None:
             )
     elif not visits.exists():
         raise ActionNotAllowed(_("Catat dulu hasil kunjungan lapangan yang layak."), code="field_visits_missing")
+
+
+def checkpoint_rows(proposal: Proposal) -> list[tuple[PlanningCheckpoint, ProposalCheckpoint | None]]:
+    """The programming-cycle checkpoints of the proposal's budget year in order, each with its mark or None."""
+    marks = {mark.checkpoint_id: mark for mark in proposal.checkpoints.all()}
+    checkpoints = PlanningCheckpoint.objects.filter(budget_year=proposal.budget_year).order_by("order", "pk")
+    return [(checkpoint, marks.get(checkpoint.pk)) for checkpoint in checkpoints]
 
 
 def quota_left(proposal: Proposal) -> int | None:
@@ -185,6 +279,7 @@ def decide(case, data) -> None:
 
 def hand_over(case, data) -> None:
     proposal = case.proposal
+    hand_over_check(proposal)  # every house at the last stage and the BAST recorded (implementation.py)
     proposal.hand_over = Proposal.HandOver.HANDED_OVER
     proposal.save(update_fields=["hand_over", "updated_at"])
 

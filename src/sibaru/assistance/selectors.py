@@ -1,15 +1,23 @@
 """Reads of proposals, always through the case scope: who may see which proposal is decided once, in core."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import DateTimeField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Greatest
 
 from sibaru.assistance.models import Proposal, ProposalDocument
 from sibaru.core import workflow
-from sibaru.core.models import Case
+from sibaru.core.models import Case, Event
 from sibaru.core.scope import cases_visible_to, is_administrator, memberships_of
 
 
 def proposals_visible_to(user) -> QuerySet[Proposal]:
     return Proposal.objects.filter(case__in=cases_visible_to(user).filter(kind__startswith="proposal_"))
+
+
+def proposals_with_last_change(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    """Annotate `last_change`: the later of the proposal's own last edit and its case's last event (documents,
+    reviews, comments and transitions are all events), for a proposer system's incremental sync."""
+    last_event = Event.objects.filter(case_id=OuterRef("case_id")).order_by("-seq").values("at")[:1]
+    return proposals.annotate(last_change=Greatest("updated_at", Subquery(last_event), output_field=DateTimeField()))
 
 
 def proposal_for(user, tracking_code: str) -> Proposal:
@@ -44,7 +52,8 @@ def case_of(proposal: Proposal) -> Case:
 
 
 def acting_states(user) -> list[str]:
-    """The open states in which one of the user's roles is expected to act."""
+    """The open states in which one of the user's roles is expected to act: the state's responsible role, or
+    a role with a step of its own there (a regional office's field verifier in field verification)."""
     held = {m.role for m in memberships_of(user)}
     states = set()
     everything = set()
@@ -55,7 +64,8 @@ def acting_states(user) -> list[str]:
             if state.final or state.code == "draft":
                 continue
             everything.add(state.code)
-            if state.actor in held:
+            moves = [a for a in flow.actions_from(state.code, held) if a.target]
+            if state.actor in held or moves:
                 states.add(state.code)
     if is_administrator(user) or not states:
         return sorted(everything)

@@ -13,9 +13,11 @@ from sibaru.accounts.roles import Party, Role
 from sibaru.assistance.models import (
     FieldVisit,
     FieldVisitPhoto,
+    PlanningCheckpoint,
     Programme,
     ProgrammeType,
     Proposal,
+    ProposalCheckpoint,
     ProposalComment,
     ProposalDocument,
     ProposalLocation,
@@ -81,6 +83,11 @@ def proposal_create(
         raise ValidationError({"category": [_("Kategori pengusul ini tidak dapat mengusulkan program ini.")]})
     if programme_type and programme_type.programme_id != programme.pk:
         raise ValidationError({"programme_type": [_("Jenis usulan tidak sesuai dengan programnya.")]})
+    if programme_type and not programme_type.open_to(organisation):
+        raise ValidationError({"programme_type": [
+            _("Jenis usulan ini untuk pengusul “%(kind)s”; organisasi Anda “%(organisation)s”.")
+            % {"kind": programme_type.get_proposer_kind_display(), "organisation": organisation.get_kind_display()}
+        ]})
     requirement_set = (
         RequirementSet.objects.filter(programme=programme, budget_year__lte=budget_year, published=True)
         .order_by("-budget_year")
@@ -99,7 +106,10 @@ def proposal_create(
         proposal.save()
         created["proposal"] = proposal
 
-    fingerprint = request_fingerprint([programme.code, budget_year, title, region.code, sorted(fields.items())])
+    fingerprint = request_fingerprint([
+        programme.code, budget_year, title, region.code, category.code if category else "",
+        programme_type.code if programme_type else "", sorted(fields.items()),
+    ])
     case = case_open(
         kind=kind_for(programme.code),
         subject=title,
@@ -238,7 +248,7 @@ def field_visit_record(
         raise ValidationError({"visited_on": [_("Tanggal kunjungan tidak boleh di masa depan.")]})
     with files_removed_on_error(), transaction.atomic():
         case = _locked(proposal)
-        role = _require_roles(user, case, (Role.VERIFIER,))
+        role = _require_roles(user, case, (Role.VERIFIER, Role.FIELD_VERIFIER))
         _require_state(case, ("field_verification",), _("Kunjungan lapangan dicatat pada tahap verifikasi lapangan."))
         visit = FieldVisit.objects.create(proposal=proposal, location=location, visited_on=visited_on,
                                           checklist=checklist, notes=notes, result=result, verifier=user)
@@ -282,6 +292,55 @@ def proposal_comment_add(*, proposal: Proposal, user, body: str, internal: bool 
         append_event(case=case, action="comment", actor=user, actor_role=sorted(roles)[0], from_state=case.state,
                      to_state=case.state, public=False, data={"comment": comment.pk, "internal": internal})
     return comment
+
+
+# A proposal takes part in the programming cycle from its submission until it is built (or closed otherwise).
+CHECKPOINT_STATES = ("submitted", "distributed", "revision", "field_verification", "for_decision", "decided",
+                     "implementation")
+
+
+def _checkpoint_case(proposal: Proposal, user) -> tuple[Case, str]:
+    case = _locked(proposal)
+    role = _require_roles(user, case, (Role.PLANNING_OFFICER,))
+    _require_state(case, CHECKPOINT_STATES, _("Tahapan pemrograman dicatat untuk usulan yang masih berjalan."))
+    return case, role
+
+
+def proposal_checkpoint_mark(*, proposal: Proposal, user, checkpoint: PlanningCheckpoint, passed_on: date,
+                             note: str = "") -> ProposalCheckpoint:
+    """The planning officer records that a proposal passed an event of its budget year's programming cycle
+    (Konreg, Musrenbangnas …); marking it again changes the date and the note."""
+    note = note.strip()
+    errors = {}
+    if checkpoint.budget_year != proposal.budget_year:
+        errors["checkpoint"] = [_("Tahapan ini bukan tahapan tahun anggaran usulan.")]
+    if passed_on > timezone.localdate():
+        errors["passed_on"] = [_("Tanggal tidak boleh di masa depan.")]
+    if len(note) > ProposalCheckpoint._meta.get_field("note").max_length:
+        errors["note"] = [_("Catatan paling banyak 300 karakter.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        case, role = _checkpoint_case(proposal, user)
+        mark, _created = ProposalCheckpoint.objects.update_or_create(
+            proposal=proposal, checkpoint=checkpoint, defaults={"passed_on": passed_on, "note": note}
+        )
+        append_event(case=case, action="checkpoint_marked", actor=user, actor_role=role, from_state=case.state,
+                     to_state=case.state, note=note, public=False,
+                     data={"checkpoint": checkpoint.code, "passed_on": passed_on.isoformat()})
+    return mark
+
+
+def proposal_checkpoint_unmark(*, proposal: Proposal, user, checkpoint: PlanningCheckpoint) -> bool:
+    """Take back a checkpoint marked by mistake; False when it was not marked."""
+    with transaction.atomic():
+        case, role = _checkpoint_case(proposal, user)
+        deleted, _rows = ProposalCheckpoint.objects.filter(proposal=proposal, checkpoint=checkpoint).delete()
+        if deleted:
+            append_event(case=case, action="checkpoint_unmarked", actor=user, actor_role=role,
+                         from_state=case.state, to_state=case.state, public=False,
+                         data={"checkpoint": checkpoint.code})
+    return bool(deleted)
 
 
 def proposals_lapse(*, today: date | None = None) -> int:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sibaru.assistance import views
+from sibaru.assistance import views, views_beneficiaries, views_documents, views_implementation
 
 app_name = "assistance"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("baru/<slug:programme>/", views.proposal_new_details, name="new_details"),
     path("tinjauan/", views.review_inbox, name="review_inbox"),
     path("distribusi/", views.bulk_distribute, name="distribute"),
+    path("tahapan/", views.checkpoints_bulk, name="checkpoints"),
     path("<str:tracking_code>/", views.proposal_detail, name="proposal"),
     path("<str:tracking_code>/tentang/", views.proposal_about, name="about"),
     path("<str:tracking_code>/surat/", views.task_letter, name="letter"),
@@ -28,4 +29,29 @@ urlpatterns = [
     path("<str:tracking_code>/tinjau/tindakan/<slug:action>/", views.review_action, name="review_action"),
     path("<str:tracking_code>/tinjau/kunjungan/", views.field_visit_add, name="field_visit"),
     path("<str:tracking_code>/tinjau/catatan/", views.note_add, name="note"),
+    path("<str:tracking_code>/tinjau/tahapan/", views.checkpoint_mark, name="checkpoint_mark"),
+    path("<str:tracking_code>/tinjau/tahapan/<int:checkpoint_id>/hapus/", views.checkpoint_unmark,
+         name="checkpoint_unmark"),
+    path("<str:tracking_code>/pdf/<slug:document>/", views_documents.proposal_pdf, name="document_pdf"),
+    path("<str:tracking_code>/penerima/", views_beneficiaries.beneficiary_list, name="beneficiaries"),
+    path("<str:tracking_code>/penerima/templat.xlsx", views_beneficiaries.beneficiary_template,
+         {"extension": "xlsx"}, name="beneficiary_template_xlsx"),
+    path("<str:tracking_code>/penerima/templat.csv", views_beneficiaries.beneficiary_template,
+         {"extension": "csv"}, name="beneficiary_template_csv"),
+    path("<str:tracking_code>/penerima/unggah/", views_beneficiaries.beneficiary_upload, name="beneficiary_upload"),
+    path("<str:tracking_code>/penerima/tambah/", views_beneficiaries.beneficiary_new, name="beneficiary_new"),
+    path("<str:tracking_code>/penerima/<int:beneficiary_id>/hapus/", views_beneficiaries.beneficiary_delete,
+         name="beneficiary_delete"),
+    path("<str:tracking_code>/penerima/impor/<int:job_id>/", views_beneficiaries.beneficiary_import,
+         name="beneficiary_import"),
+    path("<str:tracking_code>/penerima/impor/<int:job_id>/status/", views_beneficiaries.beneficiary_import_status,
+         name="beneficiary_import_status"),
+    path("<str:tracking_code>/penerima/impor/<int:job_id>/laporan.csv", views_beneficiaries.beneficiary_import_report,
+         name="beneficiary_import_report"),
+    path("<str:tracking_code>/pelaksanaan/", views_implementation.implementation, name="implementation"),
+    path("<str:tracking_code>/pelaksanaan/kemajuan/", views_implementation.progress_new, name="progress"),
+    path("<str:tracking_code>/pelaksanaan/berkas/<int:attachment_id>/", views_implementation.implementation_file,
+         name="implementation_file"),
+    path("<str:tracking_code>/pelaksanaan/<slug:record>/", views_implementation.implementation_record,
+         name="implementation_record"),
 ]

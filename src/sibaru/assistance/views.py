@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sibaru.accounts.roles import Role
-from sibaru.assistance import rules, services
+from sibaru.assistance import documents, rules, services
 from sibaru.assistance.forms import (
     BulkDistributeForm,
     CommentForm,
@@ -37,10 +37,13 @@ from sibaru.assistance.forms import (
     accepted_label,
     default_years,
 )
+from sibaru.assistance.forms_checkpoints import BulkCheckpointForm, CheckpointMarkForm
 from sibaru.assistance.models import (
     FieldVisit,
+    PlanningCheckpoint,
     Programme,
     Proposal,
+    ProposalCheckpoint,
     ProposalComment,
     ProposalDocument,
     ProposerCategory,
@@ -54,24 +57,26 @@ from sibaru.assistance.selectors import (
     proposals_to_distribute,
     proposals_visible_to,
 )
+from sibaru.assistance.workflow import REVIEWER_ROLES
 from sibaru.core import workflow
 from sibaru.core.calendar import explain_due
+from sibaru.core.exports import rows_by_page, xlsx_response
 from sibaru.core.models import Attachment
 from sibaru.core.scope import is_administrator, memberships_of, roles_for_case
 from sibaru.core.services import ActionNotAllowed, IdempotencyConflict, case_apply_action
 from sibaru.regions import selectors as regions
-from sibaru.regions.widgets import LEVELS
 
 EDITABLE_STATES = services.EDITABLE_STATES
-REVIEWER_ROLES = {Role.PLANNING_OFFICER, Role.VERIFIER, Role.DECISION_MAKER, Role.ADMINISTRATOR, Role.EVALUATOR}
 # Roles that write internal notes (the engine's add_note roles).
-NOTE_ROLES = {Role.PLANNING_OFFICER, Role.VERIFIER, Role.DECISION_MAKER, Role.ADMINISTRATOR}
-# Programmes whose volume is given per target village (BSPS: PK and PB units per village).
-TARGET_LOCATION_PROGRAMMES = {"swadaya"}
+NOTE_ROLES = {Role.PLANNING_OFFICER, Role.VERIFIER, Role.FIELD_VERIFIER, Role.DECISION_MAKER, Role.ADMINISTRATOR}
+# Roles that record field visits (the engine's field actions).
+FIELD_ROLES = {Role.VERIFIER, Role.FIELD_VERIFIER}
+TARGET_LOCATION_PROGRAMMES = rules.TARGET_LOCATION_PROGRAMMES
 # Actions with a page or form of their own (or nobody's button here).
 NOT_BUTTONS = {"submit", "resubmit", "withdraw", "add_note", "lapse"}
 INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/webp"}
 PAGE_SIZE = 50
+BULK_LIMIT = 200
 
 # Task statuses: few, adjectives, sentence case (GOV.UK task list).
 NOT_STARTED, IN_PROGRESS, DONE, CANNOT_START = "not_started", "in_progress", "done", "cannot_start"
@@ -197,15 +202,12 @@ class Dossier:
     location_labels: dict[str, str]
     uses_locations: bool
     tasks: list[Task] = field(default_factory=list)
+    # What keeps the proposal from being sent (rules.submission_problems), read with the tasks.
+    problems: list[rules.Missing] = field(default_factory=list)
 
     @property
     def state(self):
         return self.flow.state(self.proposal.case.state)
-
-    @property
-    def unfinished(self) -> list[Task]:
-        """Tasks other than the documents that are not done (the documents have their own list)."""
-        return [t for t in self.tasks if t.key not in ("documents", "check") and t.status != DONE]
 
     @property
     def task_count(self) -> int:
@@ -217,7 +219,7 @@ class Dossier:
 
     @property
     def ready(self) -> bool:
-        return not self.missing and not self.incomplete and not self.unfinished
+        return not self.problems
 
     @property
     def readiness_rows(self):
@@ -256,12 +258,9 @@ def _dossier(proposal: Proposal, *, with_tasks: bool = False) -> Dossier:
         location_labels=labels, uses_locations=proposal.programme.code in TARGET_LOCATION_PROGRAMMES,
     )
     if with_tasks:
+        dossier.problems = rules.submission_problems(proposal)
         dossier.tasks = _tasks(dossier)
     return dossier
-
-
-def _location_level(dossier: Dossier) -> str:
-    return "regency" if dossier.uses_locations else "village"
 
 
 def _tasks(dossier: Dossier) -> list[Task]:
@@ -271,22 +270,16 @@ def _tasks(dossier: Dossier) -> list[Task]:
     def url(name):
         return reverse(f"assistance:{name}", kwargs={"tracking_code": code})
 
+    # A task is done when the rules find nothing missing in it; "in progress" when something is filled in.
+    blocked = {p.task for p in dossier.problems}
     letter = [proposal.letter_number, proposal.letter_date, proposal.letter_signatory, proposal.letter_position]
-    letter_status = DONE if all(letter) else IN_PROGRESS if any(letter) else NOT_STARTED
-
-    region = proposal.case.region
-    deep_enough = region is not None and LEVELS.index(region.level) >= LEVELS.index(_location_level(dossier))
-    location_status = DONE if deep_enough else IN_PROGRESS if proposal.latitude is not None else NOT_STARTED
-
-    if dossier.uses_locations:
-        volume_status = DONE if dossier.locations else NOT_STARTED
-    else:
-        volume_status = DONE if proposal.units else NOT_STARTED
-
-    uploaded = any(row.current for row in dossier.rows)
-    documents_status = (
-        DONE if not dossier.missing and not dossier.incomplete else IN_PROGRESS if uploaded else NOT_STARTED
+    letter_status = DONE if "letter" not in blocked else IN_PROGRESS if any(letter) else NOT_STARTED
+    location_status = (
+        DONE if "location" not in blocked else IN_PROGRESS if proposal.latitude is not None else NOT_STARTED
     )
+    volume_status = DONE if "volume" not in blocked else NOT_STARTED
+    uploaded = any(row.current for row in dossier.rows)
+    documents_status = DONE if "documents" not in blocked else IN_PROGRESS if uploaded else NOT_STARTED
     documents_hint = ""
     if dossier.incomplete:
         documents_hint = _("%(count)d dokumen perlu diganti.") % {"count": len(dossier.incomplete)}
@@ -298,9 +291,11 @@ def _tasks(dossier: Dossier) -> list[Task]:
         Task("documents", _("Dokumen"), documents_status, url("documents"), documents_hint),
     ]
     if dossier.technical:
-        readiness = proposal.readiness or {}
-        ready_status = DONE if all(r.code in readiness for r in dossier.technical) else NOT_STARTED
+        ready_status = DONE if "readiness" not in blocked else NOT_STARTED
         tasks.append(Task("readiness", _("Kesiapan teknis"), ready_status, url("readiness")))
+    if proposal.programme.code in rules.BENEFICIARY_PROGRAMMES:
+        beneficiaries_status = DONE if "beneficiaries" not in blocked else NOT_STARTED
+        tasks.append(Task("beneficiaries", _("Calon penerima"), beneficiaries_status, url("beneficiaries")))
     # Answers can be checked once the questions are answered; missing documents are listed there.
     answered = all(t.status == DONE for t in tasks if t.key != "documents")
     tasks.append(Task("check", _("Periksa jawaban dan kirim"), NOT_STARTED if answered else CANNOT_START,
@@ -327,6 +322,8 @@ def proposal_list(request):
     proposals = proposals_visible_to(request.user).select_related("case", "case__region", "programme")
     if organisations:
         proposals = proposals.filter(proposer__in=organisations)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(proposals.order_by("-pk"), documents.proposal_list_columns(), name="usulan")
     cursor = request.GET.get("cursor", "")
     if cursor.isdigit():
         proposals = proposals.filter(pk__lt=int(cursor))
@@ -411,6 +408,7 @@ def proposal_detail(request, tracking_code):
         "can_endorse": Role.PROVINCE_MONITOR in roles and not proposal.province_endorsed_at
         and proposal.case.submitted_at is not None and not proposal.case.closed_at,
         "decided": proposal.case.state in rules.DECIDED_STATES,
+        "checkpoints": [(c, mark) for c, mark in rules.checkpoint_rows(proposal) if mark],
     })
     return render(request, "assistance/proposal_detail.html", context)
 
@@ -467,9 +465,8 @@ def task_letter(request, tracking_code):
 @_task_page
 def task_location(request, tracking_code):
     proposal = _editable(request, tracking_code)
-    uses_locations = proposal.programme.code in TARGET_LOCATION_PROGRAMMES
     form = LocationForm(
-        request.POST or None, min_level="regency" if uses_locations else "village",
+        request.POST or None, min_level=rules.location_level(proposal),
         initial={"region": proposal.case.region, "latitude": proposal.latitude, "longitude": proposal.longitude},
     )
     return _task_form_page(request, proposal, form, "assistance/task_location.html", aliases={"region_code": "region"})
@@ -578,10 +575,25 @@ class Problem:
     href: str = ""
 
 
-def _render_check(request, proposal, problems: list[Problem] = (), status: int = 200):
+def _blocking(dossier: Dossier) -> list[Problem]:
+    """The rules' list of what is missing, each linked to the task page that fixes it."""
+    urls = {task.key: task.url for task in dossier.tasks}
+    links = []
+    for problem in dossier.problems:
+        href = urls.get(problem.task) or ""
+        if href and problem.requirement_id:
+            href = f"{href}#dokumen-{problem.requirement_id}"
+        links.append(Problem(problem.message, href))
+    return links
+
+
+def _render_check(request, proposal, refusal: str = "", status: int = 200):
+    """Check answers; `refusal` is the engine's reason when sending failed, shown above what is missing."""
     dossier = _dossier(proposal, with_tasks=True)
+    blocking = _blocking(dossier)
     return render(request, "assistance/check.html", {
-        "proposal": proposal, "case": proposal.case, "dossier": dossier, "problems": problems,
+        "proposal": proposal, "case": proposal.case, "dossier": dossier, "blocking": blocking,
+        "problems": [Problem(refusal), *blocking] if refusal else [],
         "resubmission": proposal.case.state == "revision",
     }, status=status)
 
@@ -600,20 +612,12 @@ def check_answers(request, tracking_code):
 def proposal_send(request, tracking_code):
     """Submit (or resubmit after revision); a refusal comes back as the error summary of check answers."""
     proposal = _editable(request, tracking_code)
-    dossier = _dossier(proposal, with_tasks=True)
-    # The engine checks the documents; the other tasks are checked here until rules.check_submission does.
-    unfinished = dossier.unfinished
-    if unfinished:
-        problems = [Problem(_("Selesaikan tugas “%(task)s”.") % {"task": t.title}, t.url or "") for t in unfinished]
-        return _render_check(request, proposal, problems, status=409)
     action = "resubmit" if proposal.case.state == "revision" else "submit"
     try:
+        # The engine checks everything (rules.submission_problems) in its transaction.
         case_apply_action(case=proposal.case, action=action, user=request.user)
     except ActionNotAllowed as error:
-        documents_url = reverse("assistance:documents", kwargs={"tracking_code": tracking_code})
-        problems = [Problem(error.message, documents_url)]
-        problems += [Problem(message, documents_url) for messages_ in error.details.values() for message in messages_]
-        return _render_check(request, _proposal(request, tracking_code), problems, status=409)
+        return _render_check(request, _proposal(request, tracking_code), error.message, status=409)
     return redirect("assistance:sent", tracking_code=tracking_code)
 
 
@@ -711,10 +715,14 @@ def _render_review(request, proposal, roles, *, failed=None, status: int = 200):
         else:
             action_forms.append(ReviewActionForm(action_spec=spec))
     visit_form = None
-    if case.state == "field_verification" and Role.VERIFIER in roles:
+    if case.state == "field_verification" and roles & FIELD_ROLES:
         visit_form = failed if isinstance(failed, FieldVisitForm) else FieldVisitForm(
             proposal=proposal, locations=dossier.locations, technical=dossier.technical)
     can_note = bool(roles & NOTE_ROLES)
+    checkpoint_form = None
+    if Role.PLANNING_OFFICER in roles and case.state in services.CHECKPOINT_STATES:
+        checkpoint_form = failed if isinstance(failed, CheckpointMarkForm) else CheckpointMarkForm(
+            prefix="checkpoint", budget_year=proposal.budget_year)
     visits = list(FieldVisit.objects.filter(proposal=proposal).select_related("verifier", "location__region")
                   .prefetch_related("photos__attachment").order_by("visited_on", "pk"))
     return render(request, "assistance/review.html", {
@@ -726,6 +734,7 @@ def _render_review(request, proposal, roles, *, failed=None, status: int = 200):
         "notes": _comments(proposal, internal=True) if can_note else [],
         "note_form": (failed if isinstance(failed, NoteForm) else NoteForm(prefix="note")) if can_note else None,
         "document_review": can_review_documents,
+        "checkpoints": rules.checkpoint_rows(proposal), "checkpoint_form": checkpoint_form,
         "workspace_url": reverse("workspace:case", kwargs={"tracking_code": case.tracking_code}),
     }, status=status)
 
@@ -850,6 +859,10 @@ def review_inbox(request):
         categories=list(ProposerCategory.objects.all()),
     )
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    if request.GET.get("format") == "xlsx":
+        pages = rows_by_page(lambda cursor, limit: proposal_review_queue(request.user, filters, cursor=cursor,
+                                                                         limit=limit))
+        return xlsx_response(pages, documents.review_queue_columns(), name="tinjauan-usulan")
     items, next_cursor = proposal_review_queue(
         request.user, filters, cursor=request.GET.get("cursor", ""), limit=PAGE_SIZE
     )
@@ -902,4 +915,89 @@ def bulk_distribute(request):
         return redirect(f"{reverse('assistance:distribute')}{query}")
     return render(request, "assistance/distribute.html", {
         "form": form, "proposals": proposals, "programmes": programmes, "programme": programme,
+    }, status=400 if form.errors else 200)
+
+
+# --- Planning officers: the programming-cycle checkpoints -----------------------------------------------------
+
+
+@login_required
+@require_POST
+def checkpoint_mark(request, tracking_code):
+    """Mark (or re-date) one checkpoint the proposal has passed, from the review page."""
+    proposal = _proposal(request, tracking_code)
+    roles = _require_reviewer(request, proposal)
+    form = CheckpointMarkForm(request.POST, prefix="checkpoint", budget_year=proposal.budget_year)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.proposal_checkpoint_mark(proposal=proposal, user=request.user, checkpoint=data["checkpoint"],
+                                              passed_on=data["passed_on"], note=data["note"])
+        except ValidationError as error:
+            _add_errors(form, error)
+        except ActionNotAllowed as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Tahapan “%(name)s” tercatat.") % {"name": data["checkpoint"].name})
+            return redirect(f"{reverse('assistance:review', args=[tracking_code])}#tahapan")
+    return _render_review(request, _proposal(request, tracking_code), roles, failed=form, status=400)
+
+
+@login_required
+@require_POST
+def checkpoint_unmark(request, tracking_code, checkpoint_id):
+    proposal = _proposal(request, tracking_code)
+    _require_reviewer(request, proposal)
+    checkpoint = get_object_or_404(PlanningCheckpoint, pk=checkpoint_id, budget_year=proposal.budget_year)
+    try:
+        services.proposal_checkpoint_unmark(proposal=proposal, user=request.user, checkpoint=checkpoint)
+    except ActionNotAllowed as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Tahapan “%(name)s” dihapus dari usulan ini.") % {"name": checkpoint.name})
+    return redirect(f"{reverse('assistance:review', args=[tracking_code])}#tahapan")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def checkpoints_bulk(request):
+    """Mark one checkpoint for many proposals of a budget year at once (after a Konreg, say); each proposal is
+    its own transaction, and the page says which failed and why."""
+    if not any(m.role == Role.PLANNING_OFFICER for m in memberships_of(request.user)):
+        raise PermissionDenied(_("Hanya petugas perencanaan yang mencatat tahapan pemrograman."))
+    years = sorted(set(PlanningCheckpoint.objects.values_list("budget_year", flat=True)), reverse=True)
+    year = request.GET.get("tahun", "")
+    year = int(year) if year.isdigit() and int(year) in years else (years[0] if years else None)
+    # The running proposals of that year in the officer's scope, oldest first (as on the distribution page).
+    proposals = list(
+        proposals_visible_to(request.user).filter(budget_year=year, case__state__in=services.CHECKPOINT_STATES)
+        .select_related("case", "programme", "proposer").order_by("case__submitted_at", "pk")[:BULK_LIMIT]
+    )
+    by_code = {p.case.tracking_code: p for p in proposals}
+    form = BulkCheckpointForm(request.POST or None, codes=list(by_code), budget_year=year or 0)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        done, failed = [], []
+        for code in data["proposals"]:
+            try:
+                services.proposal_checkpoint_mark(proposal=by_code[code], user=request.user,
+                                                  checkpoint=data["checkpoint"], passed_on=data["passed_on"],
+                                                  note=data["note"])
+            except (ActionNotAllowed, PermissionDenied) as error:
+                failed.append((code, getattr(error, "message", None) or str(error)))
+            except ValidationError as error:
+                failed.append((code, " ".join(error.messages)))
+            else:
+                done.append(code)
+        if done:
+            messages.success(request, _("Tahapan “%(name)s” tercatat untuk %(count)d usulan: %(codes)s.") % {
+                "name": data["checkpoint"].name, "count": len(done), "codes": ", ".join(done)})
+        for code, reason in failed:
+            messages.error(request, _("%(code)s gagal dicatat: %(reason)s") % {"code": code, "reason": reason})
+        return redirect(f"{reverse('assistance:checkpoints')}?{urlencode({'tahun': year})}")
+    marked = {}
+    for mark in ProposalCheckpoint.objects.filter(proposal__in=proposals).select_related("checkpoint"):
+        marked.setdefault(mark.proposal_id, []).append(mark.checkpoint.name)
+    return render(request, "assistance/checkpoints_bulk.html", {
+        "form": form, "rows": [(p, marked.get(p.pk, [])) for p in proposals], "years": years, "year": year,
     }, status=400 if form.errors else 200)

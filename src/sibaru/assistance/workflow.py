@@ -24,6 +24,10 @@ PROGRAMMES = {
     "psu": ("PSU", _("Usulan bantuan PSU"), "site"),
 }
 
+# Roles that open a proposal's review page (the evaluator reads it; the others act there).
+REVIEWER_ROLES = frozenset({Role.PLANNING_OFFICER, Role.VERIFIER, Role.FIELD_VERIFIER, Role.DECISION_MAKER,
+                            Role.ADMINISTRATOR, Role.EVALUATOR})
+
 DEFAULT_DEADLINE_DAYS = {
     "submitted": 5,
     "distributed": 10,
@@ -56,23 +60,37 @@ def _effect(name):
 
 
 def _proposal_contact(case):
-    """The proposer's operators and the province monitors of the proposal's province are told of each step."""
+    """The proposer's operators and the province monitors of the proposal's province are told of each step,
+    by e-mail and in the app (they are users)."""
     from django.db.models import Q
 
     from sibaru.accounts.models import Membership
 
     province = (case.region_id or "")[:2]
+    if case.submitted_at is None:  # a draft is its operators' own work, and nobody else's business yet
+        return []
     members = Membership.objects.filter(user__is_active=True).filter(
         Q(organisation_id=case.organisation_id, role=Role.PROPOSER_OPERATOR)
         | Q(organisation__region_id=province, role=Role.PROVINCE_MONITOR)
     ).select_related("user").order_by("user_id")
-    return [(m.user.email, m.user.full_name, m.user.language) for m in members] if province else []
+    return [m.user for m in members] if province else []
+
+
+def _staff_page(case, roles):
+    """Reviewers act on the review page (distribution and decisions need its forms); others read the proposal."""
+    from django.urls import reverse
+
+    name = "assistance:review" if roles & REVIEWER_ROLES else "assistance:proposal"
+    return reverse(name, kwargs={"tracking_code": case.tracking_code})
 
 
 def _workflow(code: str, prefix: str, label, verification: str) -> Workflow:
     field_label = _("Verifikasi lokasi") if verification == "site" else _("Verifikasi teknis")
     proposer = (Role.PROPOSER_OPERATOR,)
+    # Administrative verification is the technical directorate's (the handler); field verification is also
+    # done by the regional office (Balai/SNVT) of the proposal's region.
     verifier = (Role.VERIFIER,)
+    field = (Role.VERIFIER, Role.FIELD_VERIFIER)
     open_states = ("submitted", "distributed", "revision", "field_verification", "for_decision")
     return Workflow(
         kind=kind_for(code),
@@ -104,25 +122,27 @@ def _workflow(code: str, prefix: str, label, verification: str) -> Workflow:
                   public_hint=_("Usulan melewati masa berlaku dua tahun tanpa penetapan.")),
             State("withdrawn", _("Ditarik"), final=True, public_hint=_("Usulan ditarik oleh pengusul.")),
         ),
+        # Every public step tells the applicant contacts (the proposer's operators, the province monitors) and
+        # the next state's actors.
         actions=(
             Action("submit", _("Kirim usulan"), ("draft",), "submitted", roles=proposer,
-                   effect=_effect("check_submission"), notify=("handler",)),
+                   effect=_effect("check_submission")),
             Action("withdraw", _("Tarik usulan"), ("draft", "revision"), "withdrawn", roles=proposer,
                    note_required=True, notify=()),
             Action("distribute", _("Distribusikan"), ("submitted",), "distributed", roles=(Role.PLANNING_OFFICER,),
                    needs=("directorate", "agenda_number"), effect=_effect("distribute"),
-                   record=("disposition",), notify=("handler",)),
+                   record=("disposition",)),
             Action("pass_administrative", _("Lolos verifikasi administrasi"), ("distributed",),
                    "field_verification", roles=verifier, effect=_effect("check_documents_complete")),
             Action("request_revision", _("Minta perbaikan"), ("distributed",), "revision", roles=verifier,
-                   effect=_effect("check_documents_incomplete"), notify=("handler",)),
+                   effect=_effect("check_documents_incomplete")),
             Action("resubmit", _("Kirim perbaikan"), ("revision",), "distributed", roles=proposer,
-                   effect=_effect("check_resubmission"), notify=("handler",)),
+                   effect=_effect("check_resubmission")),
             Action("reject", _("Tolak"), ("distributed", "submitted"), "rejected",
                    roles=(*verifier, Role.PLANNING_OFFICER), note_required=True),
-            Action("find_eligible", _("Layak"), ("field_verification",), "for_decision", roles=verifier,
+            Action("find_eligible", _("Layak"), ("field_verification",), "for_decision", roles=field,
                    effect=_effect("check_field_eligible")),
-            Action("find_not_eligible", _("Tidak layak"), ("field_verification",), "not_eligible", roles=verifier,
+            Action("find_not_eligible", _("Tidak layak"), ("field_verification",), "not_eligible", roles=field,
                    note_required=True),
             Action("decide", _("Tetapkan"), ("for_decision",), "decided", roles=(Role.DECISION_MAKER,),
                    needs=("units", "decision_number"), effect=_effect("decide"), record=("budget",)),
@@ -134,14 +154,15 @@ def _workflow(code: str, prefix: str, label, verification: str) -> Workflow:
             Action("lapse", _("Kedaluwarsa"), open_states, "lapsed", roles=(Party.SYSTEM,)),
             Action("add_note", _("Catatan internal"), ("submitted", "distributed", "revision", "field_verification",
                                                        "for_decision", "decided", "implementation"),
-                   None, roles=(Role.PLANNING_OFFICER, Role.VERIFIER, Role.DECISION_MAKER),
+                   None, roles=(Role.PLANNING_OFFICER, *field, Role.DECISION_MAKER),
                    note_required=True, public=False, notify=()),
         ),
         viewer_roles=(Role.PROPOSER_OPERATOR, Role.VERIFIER, Role.ADMINISTRATOR),
-        region_viewer_roles=(Role.PROVINCE_MONITOR, Role.VERIFIER),
+        region_viewer_roles=(Role.PROVINCE_MONITOR, Role.FIELD_VERIFIER),
         all_viewer_roles=(Role.PLANNING_OFFICER, Role.DECISION_MAKER, Role.EVALUATOR),
         applicant_contact=_proposal_contact,
         detail_template="assistance/case_detail.html",
+        staff_page=_staff_page,
     )
 
 

@@ -32,7 +32,7 @@ def directorates(orgs):
                                                parent=ministry),
         "balai_jabar": Organisation.objects.create(name="Balai P2P Jawa Barat", kind=Organisation.Kind.WORK_UNIT,
                                                    parent=ministry, region_id="32"),
-        "developer": Organisation.objects.create(name="PT Rumah Rakyat", kind=Organisation.Kind.OTHER_INSTITUTION,
+        "developer": Organisation.objects.create(name="PT Rumah Rakyat", kind=Organisation.Kind.DEVELOPER,
                                                  region_id="3273"),
     }
 
@@ -93,7 +93,7 @@ def staff(directorates, people):
         "planner": make_user("planner@example.test", directorates["planning"], Role.PLANNING_OFFICER),
         "ruk_verifier": make_user("ruk@example.test", directorates["ruk"], Role.VERIFIER),
         "swadaya_verifier": make_user("swadaya@example.test", directorates["swadaya"], Role.VERIFIER),
-        "field_verifier": make_user("balai@example.test", directorates["balai_jabar"], Role.VERIFIER),
+        "field_verifier": make_user("balai@example.test", directorates["balai_jabar"], Role.FIELD_VERIFIER),
         "decider": make_user("decider@example.test", people["admin"].memberships.first().organisation,
                              Role.DECISION_MAKER),
         "developer": make_user("dev@example.test", directorates["developer"], Role.PROPOSER_OPERATOR),

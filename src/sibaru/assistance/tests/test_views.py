@@ -63,10 +63,23 @@ def filled(user, catalogue, regions, *, documents=True, title="BSPS Kecamatan Su
         {"region": regions["3273011001"], "units_pk": 10, "units_pb": 2, "uninhabitable_houses": 40},
         {"region": Region.objects.get(code="3273011002"), "units_pk": 5, "units_pb": 0, "uninhabitable_houses": 12},
     ])
+    add_beneficiary(proposal, regions["3273011001"])
     if documents:
         for code in ("surat_usulan", "bukti_tanah"):
             upload(proposal, catalogue, code, user)
     return Proposal.objects.get(pk=proposal.pk)
+
+
+def add_beneficiary(proposal, village):
+    """One prospective beneficiary (BSPS proposals name theirs before sending); the row checks are tested
+    in test_beneficiaries.py."""
+    from sibaru.assistance.models import Beneficiary
+
+    return Beneficiary.objects.create(
+        proposal=proposal, nik="3273015001900001", family_card_number="3273010101090001", name="Ujang Suparman",
+        address="Jl. Sukarasa 1", village=village, monthly_income=2_000_000, land_status="milik",
+        household_size=4, floor_area=24, activity="PK",
+    )
 
 
 def upload(proposal, catalogue, code, user, name="dokumen.pdf"):
@@ -138,8 +151,8 @@ def test_the_task_list_shows_each_task_with_its_status(client, staff, catalogue,
     proposal = new_draft(staff["operator"], catalogue, regions)
     client.force_login(staff["operator"])
     body = text(client.get(url("proposal", proposal)))
-    assert "Anda telah menyelesaikan 1 dari 5 tugas." in body  # the location is prefilled from the organisation
-    for task in ("Surat usulan", "Lokasi", "Volume dan anggaran", "Dokumen", "Kesiapan teknis"):
+    assert "Anda telah menyelesaikan 1 dari 6 tugas." in body  # the location is prefilled from the organisation
+    for task in ("Surat usulan", "Lokasi", "Volume dan anggaran", "Dokumen", "Kesiapan teknis", "Calon penerima"):
         assert task in body
     assert "Belum dimulai" in body
     # Check answers cannot start yet, and is then not a link.
