@@ -9,4 +9,5 @@ def site(request):
         "CONTACT_PHONE": settings.CONTACT_PHONE,
         "DEMO": settings.DEMO,
         "TRIAL_SERVICE": settings.TRIAL_SERVICE,
+        "SOCIAL_LINKS": settings.SOCIAL_LINKS,
     }
