@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "sibaru.workspace",
     "sibaru.assistance",
     "sibaru.trial",
+    "sibaru.information",
+    "sibaru.complaints",
     "sibaru.demo",
     "sibaru.api",
 ]
@@ -183,6 +185,7 @@ WHITENOISE_USE_FINDERS = MODE == "test"
 
 # Uploads: the limit of one attachment, in bytes (5 MB by default, as SIBARU's proposal documents).
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
+EXPORT_MAX_ROWS = env_int("EXPORT_MAX_ROWS", 100_000)  # rows of one XLSX export of a list (core/exports.py)
 DATA_UPLOAD_MAX_MEMORY_SIZE = ATTACHMENT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -223,12 +226,41 @@ ASSISTANCE_DEADLINE_DAYS = {
     name.strip(): env_int_value("ASSISTANCE_DEADLINE_DAYS", days)
     for name, _sep, days in (item.partition("=") for item in env_list("ASSISTANCE_DEADLINE_DAYS"))
 }
+ASSISTANCE_PROGRESS_STAGES = env_list("ASSISTANCE_PROGRESS_STAGES", ["0", "50", "100"])  # % per house photo [M]
 
 # BSPS beneficiaries: import limits and the criteria that are numbers (Permen PUPR 7/2022; 7.2 m² is [M]).
 BENEFICIARY_IMPORT_MAX_ROWS = env_int("BENEFICIARY_IMPORT_MAX_ROWS", 20_000)
 BENEFICIARY_IMPORT_MAX_BYTES = env_int("BENEFICIARY_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 BSPS_MIN_FLOOR_AREA_PER_PERSON = float(env_str("BSPS_MIN_FLOOR_AREA_PER_PERSON", "7.2"))
 BSPS_ASSISTANCE_INTERVAL_YEARS = env_int("BSPS_ASSISTANCE_INTERVAL_YEARS", 10)
+
+# --- Pengaduan (complaints) ---------------------------------------------------------------------------
+# Deadline of each stage, SP4N-LAPOR! defaults in working days (domain.md §2.3): verify 3, plan 5,
+# information 5, ordinary 14, supervision 60, reply 10. Override as "<stage>=<days>" or, for the UU 25/2009
+# deadlines that count calendar days, "<stage>=<days>:calendar", e.g. "ordinary=14:calendar,verify=2".
+COMPLAINT_DEADLINES = {
+    name.strip(): value.strip()
+    for name, _sep, value in (item.partition("=") for item in env_list("COMPLAINT_DEADLINES"))
+}
+# Years a reporter's personal data is kept after the complaint closes (stated on the form).
+COMPLAINT_RETENTION_YEARS = env_int("COMPLAINT_RETENTION_YEARS", 2)
+COMPLAINT_MAX_ATTACHMENTS = env_int("COMPLAINT_MAX_ATTACHMENTS", 5)
+# Similar reports suggested before submitting: same category and kab/kota, opened in the last N days.
+COMPLAINT_SIMILAR_DAYS = env_int("COMPLAINT_SIMILAR_DAYS", 90)
+# --- end of Pengaduan ----------------------------------------------------------------------------------
+
+# --- INFORMATION_* (Informasi Publik, PPID) ---
+# Copy fees at cost, in rupiah per page or per medium (UU 14/2008: only copying may be charged), e.g.
+# "page=500,cd=10000,flashdisk=0". The medium names are the choices on the PPID's answer form.
+INFORMATION_COPY_FEES = {
+    name.strip(): env_int_value("INFORMATION_COPY_FEES", fee)
+    for name, _sep, fee in (item.partition("=") for item in env_list("INFORMATION_COPY_FEES", ["page=500", "cd=10000"]))
+}
+# Working days past the (extended) deadline after which an unanswered request is "very overdue".
+INFORMATION_VERY_OVERDUE_DAYS = env_int("INFORMATION_VERY_OVERDUE_DAYS", 7)
+# Days before 31 March (Perki 1/2021 Pasal 56) from which the PPID is reminded of the annual report.
+INFORMATION_REPORT_REMINDER_DAYS = env_int("INFORMATION_REPORT_REMINDER_DAYS", 30)
+# --- end INFORMATION_* ---
 
 # The trial service exercises the case engine end to end until the real services replace it.
 TRIAL_SERVICE = env_bool("TRIAL_SERVICE", not PRODUCTION)
@@ -279,3 +311,5 @@ MINISTRY_NAME = env_str("MINISTRY_NAME", "Kementerian Perumahan dan Kawasan Perm
 MINISTRY_UNIT = env_str("MINISTRY_UNIT", "Direktorat Jenderal Perumahan")
 CONTACT_EMAIL = env_str("CONTACT_EMAIL", "layanan@sibaru.example.go.id")
 CONTACT_PHONE = env_str("CONTACT_PHONE", "(021) 000-0000")
+# SOCIAL_LINKS: the ministry's social media accounts in the footer, "name|url" pairs, e.g. "Instagram|https://…".
+SOCIAL_LINKS = [tuple(item.split("|", 1)) for item in env_list("SOCIAL_LINKS") if "|" in item]

@@ -9,6 +9,8 @@ urlpatterns = [
     path("akun/", include("sibaru.accounts.urls")),
     path("kerja/", include("sibaru.workspace.urls")),
     path("bantuan/", include("sibaru.assistance.urls")),
+    path("pengaduan/", include("sibaru.complaints.urls")),
+    path("informasi/", include("sibaru.information.urls")),
     path("wilayah/", include("sibaru.regions.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

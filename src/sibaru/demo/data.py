@@ -1,11 +1,17 @@
 """Demo organisations, one account per role, an API key and sample cases: created only in demo mode."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from sibaru.accounts.models import ApiKey, Membership, Organisation, User, hash_secret
 from sibaru.accounts.roles import Party, Role
+from sibaru.complaints.demo import seed_complaints
 from sibaru.core.services import case_apply_action
+from sibaru.information.demo import seed_information
+from sibaru.portal.demo import seed_publications
 from sibaru.regions.models import Region
 from sibaru.trial.services import trial_request_submit
 
@@ -40,7 +46,7 @@ ACCOUNTS = [
     ("ppid", "Petugas PPID", "ministry", Role.PPID_OFFICER),
     ("atasan.ppid", "Atasan PPID", "ministry", Role.PPID_SUPERIOR),
     ("evaluator", "Evaluator Layanan", "ministry", Role.EVALUATOR),
-    ("verifikator.balai", "Verifikator Lapangan Balai Jawa III", "balai_java", Role.VERIFIER),
+    ("verifikator.balai", "Verifikator Lapangan Balai Jawa III", "balai_java", Role.FIELD_VERIFIER),
 ]
 
 # Which directorate reviews each programme; the planning directorate receives and distributes them all.
@@ -86,6 +92,9 @@ def seed_demo() -> bool:
         case = trial_request_submit(name=name, email="", message=message,
                                     region=Region.objects.filter(code=region).first())
         _advance(case, steps, users, orgs)
+    seed_complaints(DOMAIN, DEMO_PASSWORD)
+    seed_information(DOMAIN)
+    seed_publications(DOMAIN)
     return True
 
 
@@ -126,10 +135,16 @@ def _sample_proposal(users) -> None:
     """A Rumah Swadaya proposal of Kota Bandung, submitted, waiting for the planning directorate."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from sibaru.assistance.beneficiaries import EXAMPLE_ROW, beneficiary_add
     from sibaru.assistance.catalogue import default_budget_year
-    from sibaru.assistance.models import Programme, ProposerCategory
-    from sibaru.assistance.rules import missing_requirements
-    from sibaru.assistance.services import proposal_create, proposal_document_upload, proposal_locations_set
+    from sibaru.assistance.models import Programme, ProposerCategory, Requirement
+    from sibaru.assistance.rules import applicable_requirements, missing_requirements
+    from sibaru.assistance.services import (
+        proposal_create,
+        proposal_document_upload,
+        proposal_locations_set,
+        proposal_update,
+    )
     from sibaru.core.attachments import check_upload
 
     programme = Programme.objects.filter(code="swadaya").first()
@@ -143,9 +158,11 @@ def _sample_proposal(users) -> None:
     proposal = proposal_create(
         user=operator, programme=programme, budget_year=default_budget_year(), category=category,
         title="BSPS Kecamatan Sukasari", region=villages[0].parent, letter_number="027/415-Disperkim/2026",
-        letter_signatory="Wali Kota Bandung", letter_position="Wali Kota",
-        description="Peningkatan kualitas rumah tidak layak huni di dua kelurahan.",
+        letter_date=timezone.localdate() - timedelta(days=14), letter_signatory="Wali Kota Bandung",
+        letter_position="Wali Kota", description="Peningkatan kualitas rumah tidak layak huni di dua kelurahan.",
     )
+    technical = applicable_requirements(proposal, Requirement.Kind.TECHNICAL)
+    proposal_update(proposal=proposal, user=operator, readiness={r.code: True for r in technical})
     proposal_locations_set(proposal=proposal, user=operator, locations=[
         {"region": villages[0], "units_pk": 25, "units_pb": 5, "uninhabitable_houses": 64},
         {"region": villages[1], "units_pk": 18, "units_pb": 2, "uninhabitable_houses": 41},
@@ -154,4 +171,8 @@ def _sample_proposal(users) -> None:
         name = f"{requirement.code}.pdf"
         proposal_document_upload(proposal=proposal, requirement=requirement, user=operator,
                                  checked=check_upload(SimpleUploadedFile(name, DEMO_PDF)))
+    beneficiary_add(proposal=proposal, user=operator, data={
+        **EXAMPLE_ROW, "nik": "3273015506850002", "no_kk": "3273010203110004", "nama": "Siti Rahmawati",
+        "kode_desa": villages[0].code,
+    })
     case_apply_action(case=proposal.case, action="submit", user=operator)
