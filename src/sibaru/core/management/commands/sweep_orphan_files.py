@@ -16,7 +16,7 @@ class Command(BaseCommand):
     def handle(self, *args, older_than_hours, **options):
         cutoff = timezone.now() - timedelta(hours=older_than_hours)
         removed = 0
-        _, prefixes = default_storage.listdir("attachments") if default_storage.exists("attachments") else ([], [])
+        prefixes, _ = default_storage.listdir("attachments") if default_storage.exists("attachments") else ([], [])
         for prefix in prefixes:
             _, files = default_storage.listdir(f"attachments/{prefix}")
             names = {f"attachments/{prefix}/{name}" for name in files}
