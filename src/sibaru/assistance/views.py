@@ -60,10 +60,11 @@ from sibaru.assistance.selectors import (
 from sibaru.assistance.workflow import REVIEWER_ROLES
 from sibaru.core import workflow
 from sibaru.core.calendar import explain_due
-from sibaru.core.exports import rows_by_page, xlsx_response
+from sibaru.core.exports import ListExport, rows_by_page
 from sibaru.core.models import Attachment
 from sibaru.core.scope import is_administrator, memberships_of, roles_for_case
 from sibaru.core.services import ActionNotAllowed, IdempotencyConflict, case_apply_action
+from sibaru.core.views_exports import export_response
 from sibaru.regions import selectors as regions
 
 EDITABLE_STATES = services.EDITABLE_STATES
@@ -319,11 +320,9 @@ def _comments(proposal: Proposal, *, internal: bool) -> list[ProposalComment]:
 def proposal_list(request):
     """“Usulan saya”: the organisation's proposals (a province monitor: those in the province), newest first."""
     organisations = _proposer_organisations(request.user)
-    proposals = proposals_visible_to(request.user).select_related("case", "case__region", "programme")
-    if organisations:
-        proposals = proposals.filter(proposer__in=organisations)
     if request.GET.get("format") == "xlsx":
-        return xlsx_response(proposals.order_by("-pk"), documents.proposal_list_columns(), name="usulan")
+        return export_response(request, PROPOSAL_LIST_EXPORT, {})
+    proposals = _proposal_list(request.user, organisations)
     cursor = request.GET.get("cursor", "")
     if cursor.isdigit():
         proposals = proposals.filter(pk__lt=int(cursor))
@@ -334,6 +333,29 @@ def proposal_list(request):
         "next_cursor": page[PAGE_SIZE - 1].pk if len(page) > PAGE_SIZE else None,
         "is_proposer": bool(organisations),
     })
+
+
+def _proposal_list(user, organisations):
+    proposals = proposals_visible_to(user).select_related("case", "case__region", "programme")
+    return proposals.filter(proposer__in=organisations) if organisations else proposals
+
+
+def _proposal_list_rows(user, filters: dict):
+    """“Usulan saya” as the page lists it, newest first, a page (one query) at a time."""
+    proposals = _proposal_list(user, _proposer_organisations(user)).order_by("-pk")
+
+    def fetch(cursor, limit):
+        page = list((proposals.filter(pk__lt=int(cursor)) if cursor else proposals)[: limit + 1])
+        return page[:limit], (str(page[limit - 1].pk) if len(page) > limit else None)
+
+    return rows_by_page(fetch)
+
+
+PROPOSAL_LIST_EXPORT = ListExport(
+    path="sibaru.assistance.views.PROPOSAL_LIST_EXPORT", name="usulan", title=gettext_lazy("Daftar usulan"),
+    list_url="assistance:list", columns=documents.proposal_list_columns, rows=_proposal_list_rows,
+    count=lambda user, filters: _proposal_list(user, _proposer_organisations(user)).count(),
+)
 
 
 def _require_proposer(request):
@@ -860,9 +882,7 @@ def review_inbox(request):
     )
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     if request.GET.get("format") == "xlsx":
-        pages = rows_by_page(lambda cursor, limit: proposal_review_queue(request.user, filters, cursor=cursor,
-                                                                         limit=limit))
-        return xlsx_response(pages, documents.review_queue_columns(), name="tinjauan-usulan")
+        return export_response(request, REVIEW_QUEUE_EXPORT, filters)
     items, next_cursor = proposal_review_queue(
         request.user, filters, cursor=request.GET.get("cursor", ""), limit=PAGE_SIZE
     )
@@ -873,6 +893,16 @@ def review_inbox(request):
         "form": form, "rows": rows, "next_cursor": next_cursor, "query": query.urlencode(),
         "can_distribute": any(m.role == Role.PLANNING_OFFICER for m in memberships_of(request.user)),
     })
+
+
+REVIEW_QUEUE_EXPORT = ListExport(
+    path="sibaru.assistance.views.REVIEW_QUEUE_EXPORT", name="tinjauan-usulan",
+    title=gettext_lazy("Tinjauan usulan"), list_url="assistance:review_inbox",
+    columns=documents.review_queue_columns,
+    rows=lambda user, filters: rows_by_page(
+        lambda cursor, limit: proposal_review_queue(user, filters, cursor=cursor, limit=limit)
+    ),
+)
 
 
 @login_required

@@ -1,6 +1,8 @@
 """The case engine's data: cases, their hash-chained events, attachments, the notification outbox,
 working-day overrides and idempotency keys. No workflow logic lives here (see workflow.py, services.py)."""
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -220,3 +222,54 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}:{self.key}"
+
+
+def export_path(instance: "ExportJob", filename: str) -> str:
+    # A random name: the file is reached only through its owner's download view, never by guessing a path.
+    return f"exports/{secrets.token_urlsafe(24)}.xlsx"
+
+
+class ExportJob(models.Model):
+    """One XLSX export of a list, written in the background for the user who asked (core/exports.py).
+
+    It keeps the list's filters, not its rows: the task reads the list again as that user, through the
+    page's own selector, so the file never holds more than the page would show them."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Menunggu diproses")
+        RUNNING = "running", _("Sedang disusun")
+        DONE = "done", _("Selesai")
+        FAILED = "failed", _("Gagal")
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # The dotted path of the list's ListExport (e.g. "sibaru.workspace.views.INBOX_EXPORT").
+    source = models.CharField(max_length=200)
+    name = models.CharField(max_length=60)  # the file's stem, e.g. "kotak-masuk"
+    filters = models.JSONField(default=dict, blank=True)
+    filters_hash = models.CharField(max_length=64)
+    language = models.CharField(max_length=10, default="id")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
+    file = models.FileField(upload_to=export_path, max_length=200, blank=True)
+    failure = models.CharField(max_length=40, blank=True)  # a code; exports.py words it in the reader's language
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("unduhan daftar")
+        verbose_name_plural = _("unduhan daftar")
+        constraints = [
+            # A double click (or two tabs) while the first export is still being written reuses it.
+            models.UniqueConstraint(
+                fields=["owner", "source", "filters_hash"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="exportjob_one_active",
+            )
+        ]
+        indexes = [models.Index(fields=["expires_at"], name="exportjob_expiry")]
+
+    def __str__(self) -> str:
+        return f"{self.name} #{self.pk} ({self.status})"

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from sibaru.workspace import views
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("kasus/<str:tracking_code>/tindakan/", views.case_action, name="case_action"),
     path("lampiran/<int:pk>/", views.attachment_download, name="attachment"),
     path("notifikasi/", views.notifications, name="notifications"),
+    path("unduhan/", include("sibaru.core.urls_exports")),
 ]

@@ -1,5 +1,7 @@
 """The staff workspace: one inbox of every case the user may see, and the case page with its actions."""
 
+from dataclasses import asdict
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sibaru.core import workflow
-from sibaru.core.exports import Column, rows_by_page, xlsx_response
+from sibaru.core.exports import Column, ListExport, rows_by_page
 from sibaru.core.models import Attachment, Case, Privacy
 from sibaru.core.notifications import notifications_mark_read
 from sibaru.core.scope import cases_visible_to, is_staff_member, roles_for_case
@@ -23,6 +25,7 @@ from sibaru.core.selectors import (
 )
 from sibaru.core.selectors import inbox as inbox_page
 from sibaru.core.services import ActionNotAllowed, case_apply_action
+from sibaru.core.views_exports import export_response
 from sibaru.workspace.forms import ActionForm, InboxFilterForm
 
 # Events appended outside the workflow (no Action declares them): their labels, in one place.
@@ -77,7 +80,7 @@ def inbox(request):
     form = InboxFilterForm(request.GET or None)
     filters = InboxFilters(**form.cleaned_data) if form.is_valid() else InboxFilters()
     if request.GET.get("format") == "xlsx":
-        return _inbox_xlsx(request.user, filters)
+        return export_response(request, INBOX_EXPORT, asdict(filters))
     page = inbox_page(request.user, filters, cursor=request.GET.get("cursor", ""))
     query = request.GET.copy()
     query.pop("cursor", None)
@@ -109,14 +112,20 @@ INBOX_COLUMNS = [
 ]
 
 
-def _inbox_xlsx(user, filters: InboxFilters):
+def _inbox_rows(user, filters: dict):
     """The whole filtered inbox, read through the page's own selector a page at a time."""
+    inbox_filters = InboxFilters(**filters)
 
     def fetch(cursor, limit):
-        page = inbox_page(user, filters, cursor=cursor, limit=limit)
+        page = inbox_page(user, inbox_filters, cursor=cursor, limit=limit)
         return page.items, page.next_cursor
 
-    return xlsx_response(rows_by_page(fetch), INBOX_COLUMNS, name="kotak-masuk")
+    return rows_by_page(fetch)
+
+
+INBOX_EXPORT = ListExport(path="sibaru.workspace.views.INBOX_EXPORT", name="kotak-masuk",
+                          title=gettext_lazy("Kotak masuk"), list_url="workspace:inbox", columns=INBOX_COLUMNS,
+                          rows=_inbox_rows)
 
 
 def _load_case(request, tracking_code) -> Case:
