@@ -14,6 +14,14 @@ supervises the TFL; the TFL uploads the progress photos [M]):
 A "house" is a BSPS beneficiary named in an SK; for a proposal without beneficiaries (Rusun, Rusus, PSU) it
 is a unit the reporter names ("Tower A", "Blok 3"). Every write is one transaction under the case lock and
 records one internal event on the case (no personal data in it).
+
+Corrections follow the same role and state rules as the record they correct. The SK, KPB, TFL, suppliers
+and plan lines are edited or deleted; tranches, progress reports and hand-over steps are money and evidence,
+so they are voided with a reason instead: the row leaves the live figures, and its content, the reason and
+who voided it stay in the case's hash-chained timeline (listed on the page as "Dibatalkan"). Files are
+never deleted: each stays an attachment of the event that stored it, so a replaced SK scan or a voided
+proof of transfer remains a readable version and a rollback leaves nothing to clean up but new files
+(files_removed_on_error).
 """
 
 import re
@@ -24,7 +32,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Prefetch, Sum
+from django.db.models import Count, Max, Prefetch, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,7 +53,7 @@ from sibaru.assistance.models import (
 )
 from sibaru.core.attachments import CheckedFile, attachment_store, files_removed_on_error
 from sibaru.core.events import append_event
-from sibaru.core.models import Case
+from sibaru.core.models import Attachment, Case, Event
 from sibaru.core.scope import roles_for_case
 from sibaru.core.services import ActionNotAllowed
 
@@ -112,6 +120,20 @@ def _own(proposal: Proposal, objects, field_name: str, message: str) -> list:
 def decree_record(*, proposal: Proposal, user, number: str, date: date, signatory: str, checked: CheckedFile,
                   beneficiaries=()) -> BeneficiaryDecree:
     """The SK penetapan penerima with its scanned file; for BSPS it names the beneficiaries (each in one SK)."""
+    number, signatory = _decree_fields(number, signatory, date)
+    named = _own(proposal, beneficiaries, "beneficiaries", _("Penerima ini bukan bagian dari usulan."))
+    with files_removed_on_error(), transaction.atomic():
+        case, role = _begin(proposal, user, RECORDER_ROLES)
+        _decree_check(proposal, None, number, named)
+        event = _event(case, user, role, "decree_recorded", {"number": number, "beneficiaries": len(named)})
+        attachment = attachment_store(case=case, checked=checked, user=user, event=event)
+        decree = BeneficiaryDecree.objects.create(proposal=proposal, number=number, date=date, signatory=signatory,
+                                                  attachment=attachment, recorded_by=user)
+        decree.beneficiaries.set(named)
+    return decree
+
+
+def _decree_fields(number: str, signatory: str, date: date) -> tuple[str, str]:
     number, signatory = number.strip(), signatory.strip()
     errors = {}
     if not number:
@@ -121,25 +143,21 @@ def decree_record(*, proposal: Proposal, user, number: str, date: date, signator
     if errors:
         raise ValidationError(errors)
     _not_future(date, "date")
-    named = _own(proposal, beneficiaries, "beneficiaries", _("Penerima ini bukan bagian dari usulan."))
-    with files_removed_on_error(), transaction.atomic():
-        case, role = _begin(proposal, user, RECORDER_ROLES)
-        if not named and uses_beneficiaries(proposal):
-            raise ValidationError({"beneficiaries": [_("Pilih penerima yang ditetapkan dalam SK ini.")]})
-        if proposal.decrees.filter(number=number).exists():
-            raise ValidationError({"number": [_("SK dengan nomor ini sudah dicatat.")]})
-        already = BeneficiaryDecree.beneficiaries.through.objects.filter(
-            beneficiary_id__in=[b.pk for b in named], beneficiarydecree__proposal_id=proposal.pk
-        ).count()
-        if already:
-            raise ValidationError({"beneficiaries": [
-                _("%(count)d penerima sudah ditetapkan dalam SK lain.") % {"count": already}]})
-        event = _event(case, user, role, "decree_recorded", {"number": number, "beneficiaries": len(named)})
-        attachment = attachment_store(case=case, checked=checked, user=user, event=event)
-        decree = BeneficiaryDecree.objects.create(proposal=proposal, number=number, date=date, signatory=signatory,
-                                                  attachment=attachment, recorded_by=user)
-        decree.beneficiaries.set(named)
-    return decree
+    return number, signatory
+
+
+def _decree_check(proposal: Proposal, decree: BeneficiaryDecree | None, number: str, named: list) -> None:
+    """The number is new and each named beneficiary is in no other SK (decree: the one being edited)."""
+    if not named and uses_beneficiaries(proposal):
+        raise ValidationError({"beneficiaries": [_("Pilih penerima yang ditetapkan dalam SK ini.")]})
+    others = proposal.decrees.exclude(pk=decree.pk) if decree else proposal.decrees.all()
+    if others.filter(number=number).exists():
+        raise ValidationError({"number": [_("SK dengan nomor ini sudah dicatat.")]})
+    already = BeneficiaryDecree.beneficiaries.through.objects.filter(
+        beneficiary_id__in=[b.pk for b in named], beneficiarydecree__in=others).count()
+    if already:
+        raise ValidationError({"beneficiaries": [
+            _("%(count)d penerima sudah ditetapkan dalam SK lain.") % {"count": already}]})
 
 
 def _decreed(proposal: Proposal):
@@ -148,45 +166,46 @@ def _decreed(proposal: Proposal):
 
 def group_create(*, proposal: Proposal, user, name: str, chair: Beneficiary, members) -> BeneficiaryGroup:
     """A KPB of beneficiaries named in an SK, none of them in another group; the chair is a member."""
-    name = name.strip()
-    if not name:
-        raise ValidationError({"name": [_("Tulis nama KPB.")]})
-    members = _own(proposal, members, "members", _("Penerima ini bukan bagian dari usulan."))
-    if not members:
-        raise ValidationError({"members": [_("Pilih anggota KPB.")]})
-    if chair.pk not in {m.pk for m in members}:
-        raise ValidationError({"chair": [_("Ketua harus salah satu anggota KPB.")]})
+    name, members = _group_fields(proposal, name, chair, members)
     with transaction.atomic():
         case, role = _begin(proposal, user, RECORDER_ROLES)
-        if proposal.groups.filter(name=name).exists():
-            raise ValidationError({"name": [_("KPB dengan nama ini sudah ada.")]})
-        ids = [m.pk for m in members]
-        if _decreed(proposal).filter(pk__in=ids).count() != len(ids):
-            raise ValidationError({"members": [_("Anggota KPB harus penerima yang sudah ditetapkan dalam SK.")]})
-        taken = BeneficiaryGroup.members.through.objects.filter(
-            beneficiary_id__in=ids, beneficiarygroup__proposal_id=proposal.pk).count()
-        if taken:
-            raise ValidationError({"members": [
-                _("%(count)d anggota sudah tergabung di KPB lain.") % {"count": taken}]})
+        ids = _group_check(proposal, None, name, members)
         group = BeneficiaryGroup.objects.create(proposal=proposal, name=name, chair=chair)
         group.members.set(members)
         _event(case, user, role, "group_created", {"group": group.pk, "members": len(ids)})
     return group
 
 
+def _group_fields(proposal: Proposal, name: str, chair, members) -> tuple[str, list]:
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": [_("Tulis nama KPB.")]})
+    members = _own(proposal, members, "members", _("Penerima ini bukan bagian dari usulan."))
+    if not members:
+        raise ValidationError({"members": [_("Pilih anggota KPB.")]})
+    if chair is None or chair.pk not in {m.pk for m in members}:
+        raise ValidationError({"chair": [_("Ketua harus salah satu anggota KPB.")]})
+    return name, members
+
+
+def _group_check(proposal: Proposal, group: BeneficiaryGroup | None, name: str, members: list) -> list[int]:
+    """The name is new and the members are decreed and in no other KPB (group: the one being edited)."""
+    others = proposal.groups.exclude(pk=group.pk) if group else proposal.groups.all()
+    if others.filter(name=name).exists():
+        raise ValidationError({"name": [_("KPB dengan nama ini sudah ada.")]})
+    ids = [m.pk for m in members]
+    if _decreed(proposal).filter(pk__in=ids).count() != len(ids):
+        raise ValidationError({"members": [_("Anggota KPB harus penerima yang sudah ditetapkan dalam SK.")]})
+    taken = BeneficiaryGroup.members.through.objects.filter(beneficiary_id__in=ids, beneficiarygroup__in=others).count()
+    if taken:
+        raise ValidationError({"members": [_("%(count)d anggota sudah tergabung di KPB lain.") % {"count": taken}]})
+    return ids
+
+
 def facilitator_add(*, proposal: Proposal, user, name: str, phone: str, email: str = "", groups=(),
                     locations=()) -> Facilitator:
     """A TFL with the KPB and target villages they assist."""
-    name, phone = name.strip(), phone.strip()
-    errors = {}
-    if not name:
-        errors["name"] = [_("Tulis nama TFL.")]
-    if not phone:
-        errors["phone"] = [_("Tulis nomor telepon TFL.")]
-    if errors:
-        raise ValidationError(errors)
-    groups = _own(proposal, groups, "groups", _("KPB ini bukan bagian dari usulan."))
-    locations = _own(proposal, locations, "locations", _("Desa ini bukan lokasi usulan."))
+    name, phone, groups, locations = _facilitator_fields(proposal, name, phone, groups, locations)
     with transaction.atomic():
         case, role = _begin(proposal, user, RECORDER_ROLES)
         facilitator = Facilitator.objects.create(proposal=proposal, name=name, phone=phone, email=email.strip())
@@ -197,18 +216,23 @@ def facilitator_add(*, proposal: Proposal, user, name: str, phone: str, email: s
     return facilitator
 
 
-def supplier_add(*, proposal: Proposal, user, name: str, registration: str, address: str) -> Supplier:
-    """A material supplier with its NPWP (15 or 16 digits) or NIB (13 digits)."""
-    digits = "".join(ch for ch in registration if ch.isdigit())
+def _facilitator_fields(proposal: Proposal, name: str, phone: str, groups, locations) -> tuple:
+    name, phone = name.strip(), phone.strip()
     errors = {}
-    if not name.strip():
-        errors["name"] = [_("Tulis nama toko atau penyedia.")]
-    if not re.fullmatch(r"[\d.\- ]+", registration) or len(digits) not in (13, 15, 16):
-        errors["registration"] = [_("NPWP terdiri atas 15 atau 16 angka, NIB 13 angka.")]
-    if not address.strip():
-        errors["address"] = [_("Tulis alamat penyedia.")]
+    if not name:
+        errors["name"] = [_("Tulis nama TFL.")]
+    if not phone:
+        errors["phone"] = [_("Tulis nomor telepon TFL.")]
     if errors:
         raise ValidationError(errors)
+    groups = _own(proposal, groups, "groups", _("KPB ini bukan bagian dari usulan."))
+    locations = _own(proposal, locations, "locations", _("Desa ini bukan lokasi usulan."))
+    return name, phone, groups, locations
+
+
+def supplier_add(*, proposal: Proposal, user, name: str, registration: str, address: str) -> Supplier:
+    """A material supplier with its NPWP (15 or 16 digits) or NIB (13 digits)."""
+    digits = _supplier_fields(name, registration, address)
     with transaction.atomic():
         case, role = _begin(proposal, user, RECORDER_ROLES)
         if proposal.suppliers.filter(registration=digits).exists():
@@ -219,9 +243,35 @@ def supplier_add(*, proposal: Proposal, user, name: str, registration: str, addr
     return supplier
 
 
+def _supplier_fields(name: str, registration: str, address: str) -> str:
+    """Check the fields; the registration's digits."""
+    digits = "".join(ch for ch in registration if ch.isdigit())
+    errors = {}
+    if not name.strip():
+        errors["name"] = [_("Tulis nama toko atau penyedia.")]
+    if not re.fullmatch(r"[\d.\- ]+", registration) or len(digits) not in (13, 15, 16):
+        errors["registration"] = [_("NPWP terdiri atas 15 atau 16 angka, NIB 13 angka.")]
+    if not address.strip():
+        errors["address"] = [_("Tulis alamat penyedia.")]
+    if errors:
+        raise ValidationError(errors)
+    return digits
+
+
 def purchase_line_add(*, proposal: Proposal, user, item: str, quantity: Decimal, unit: str, unit_price: Decimal,
                       supplier: Supplier, group: BeneficiaryGroup | None = None) -> PurchasePlanLine:
     """One line of the material purchase plan (RAB / DRPB2), of a KPB when the proposal has groups."""
+    _line_fields(proposal, item, quantity, unit, unit_price, supplier, group)
+    with transaction.atomic():
+        case, role = _begin(proposal, user, RECORDER_ROLES)
+        line = PurchasePlanLine.objects.create(proposal=proposal, group=group, item=item.strip(), quantity=quantity,
+                                               unit=unit.strip(), unit_price=unit_price, supplier=supplier)
+        _event(case, user, role, "purchase_line_added",
+               {"line": line.pk, "group": group.pk if group else None, "total": line.total})
+    return line
+
+
+def _line_fields(proposal: Proposal, item: str, quantity, unit: str, unit_price, supplier, group) -> None:
     errors = {}
     if not item.strip():
         errors["item"] = [_("Tulis nama bahan.")]
@@ -231,18 +281,13 @@ def purchase_line_add(*, proposal: Proposal, user, item: str, quantity: Decimal,
         errors["unit"] = [_("Tulis satuannya, misalnya sak atau m³.")]
     if unit_price is None or unit_price < 0:
         errors["unit_price"] = [_("Harga satuan tidak boleh negatif.")]
+    if supplier is None:
+        errors["supplier"] = [_("Pilih penyedia bahan.")]
     if errors:
         raise ValidationError(errors)
     _own(proposal, [supplier], "supplier", _("Penyedia ini bukan bagian dari usulan."))
     if group is not None:
         _own(proposal, [group], "group", _("KPB ini bukan bagian dari usulan."))
-    with transaction.atomic():
-        case, role = _begin(proposal, user, RECORDER_ROLES)
-        line = PurchasePlanLine.objects.create(proposal=proposal, group=group, item=item.strip(), quantity=quantity,
-                                               unit=unit.strip(), unit_price=unit_price, supplier=supplier)
-        _event(case, user, role, "purchase_line_added",
-               {"line": line.pk, "group": group.pk if group else None, "total": line.total})
-    return line
 
 
 def tranche_record(*, proposal: Proposal, user, percentage: Decimal, amount: Decimal, paid_on: date,
@@ -257,7 +302,7 @@ def tranche_record(*, proposal: Proposal, user, percentage: Decimal, amount: Dec
         _own(proposal, [supplier], "supplier", _("Penyedia ini bukan bagian dari usulan."))
     with files_removed_on_error(), transaction.atomic():
         case, role = _begin(proposal, user, RECORDER_ROLES)
-        paid = proposal.tranches.aggregate(percentage=Sum("percentage"), amount=Sum("amount"), count=Count("pk"))
+        paid = proposal.tranches.aggregate(percentage=Sum("percentage"), amount=Sum("amount"), last=Max("number"))
         paid_percentage, paid_amount = paid["percentage"] or 0, paid["amount"] or 0
         if paid_percentage + percentage > 100:
             raise ValidationError({"percentage": [
@@ -266,7 +311,8 @@ def tranche_record(*, proposal: Proposal, user, percentage: Decimal, amount: Dec
         if budget is not None and paid_amount + amount > budget:
             raise ValidationError({"amount": [
                 _("Melebihi anggaran yang ditetapkan: sisa Rp%(left)s.") % {"left": _number(budget - paid_amount)}]})
-        number = paid["count"] + 1
+        # After a void the numbers keep counting from the highest one left, so no number is given twice at once.
+        number = (paid["last"] or 0) + 1
         event = _event(case, user, role, "tranche_recorded",
                        {"number": number, "percentage": percentage, "amount": amount})
         attachment = attachment_store(case=case, checked=checked, user=user, event=event)
@@ -361,6 +407,249 @@ def hand_over_step_record(*, proposal: Proposal, user, status: str, date: date, 
     return step
 
 
+# --- Corrections -------------------------------------------------------------------------------------------
+# Each one locks the case, then re-reads its record under the lock (a concurrent correction may have removed it).
+
+VOID_ACTIONS = ("tranche_voided", "progress_voided", "hand_over_step_voided")
+# The events that store an implementation file; every version stays readable from the page.
+FILE_ACTIONS = ("decree_recorded", "decree_updated", "tranche_recorded", "progress_reported", "hand_over_step")
+
+
+def _current(model, record):
+    found = model.objects.select_for_update().filter(pk=record.pk, proposal_id=record.proposal_id).first()
+    if found is None:
+        raise ValidationError(_("Catatan ini sudah dihapus atau dibatalkan."))
+    return found
+
+
+def _apply(record, values: dict) -> list[str]:
+    """Set the values on the record; the names of those that changed (for the event, never the values)."""
+    changed = [name for name, value in values.items() if getattr(record, name) != value]
+    for name in changed:
+        setattr(record, name, values[name])
+    return changed
+
+
+def _reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Tulis alasan pembatalan.")]})
+    return reason[:500]
+
+
+def _blocked_beneficiaries(proposal: Proposal, ids) -> str | None:
+    """Why these beneficiaries cannot leave their SK: a KPB or a progress report names them."""
+    if BeneficiaryGroup.members.through.objects.filter(beneficiary_id__in=ids,
+                                                       beneficiarygroup__proposal_id=proposal.pk).exists():
+        return _("Penerima yang sudah tergabung di KPB tidak dapat dikeluarkan dari SK; ubah KPB-nya dulu.")
+    if proposal.progress_reports.filter(beneficiary_id__in=ids).exists():
+        return _("Penerima yang sudah dilaporkan kemajuannya tidak dapat dikeluarkan dari SK.")
+    return None
+
+
+def decree_update(*, decree: BeneficiaryDecree, user, number: str, date: date, signatory: str,
+                  beneficiaries=None, checked: CheckedFile | None = None) -> BeneficiaryDecree:
+    """Correct an SK; a new scan replaces the shown file and the old one stays as a version in the timeline.
+    beneficiaries=None keeps the named ones; a beneficiary already in a KPB or reported cannot leave it."""
+    proposal = decree.proposal
+    number, signatory = _decree_fields(number, signatory, date)
+    with files_removed_on_error(), transaction.atomic():
+        case, role = _begin(proposal, user, RECORDER_ROLES)
+        decree = _current(BeneficiaryDecree, decree)
+        before = set(decree.beneficiaries.values_list("pk", flat=True))
+        named = before if beneficiaries is None else {
+            b.pk for b in _own(proposal, beneficiaries, "beneficiaries", _("Penerima ini bukan bagian dari usulan."))}
+        _decree_check(proposal, decree, number, list(Beneficiary.objects.filter(pk__in=named)))
+        if reason := _blocked_beneficiaries(proposal, before - named):
+            raise ValidationError({"beneficiaries": [reason]})
+        changed = _apply(decree, {"number": number, "date": date, "signatory": signatory})
+        if named != before:
+            changed.append("beneficiaries")
+        if checked is not None:
+            changed.append("file")
+        event = _event(case, user, role, "decree_updated", {"decree": decree.pk, "changed": changed})
+        if checked is not None:
+            decree.attachment = attachment_store(case=case, checked=checked, user=user, event=event)
+        decree.save()
+        if named != before:
+            decree.beneficiaries.set(named)
+    return decree
+
+
+def decree_delete(*, decree: BeneficiaryDecree, user) -> None:
+    """Remove an SK recorded by mistake, while no KPB or progress report names its beneficiaries."""
+    proposal = decree.proposal
+    with transaction.atomic():
+        case, role = _begin(proposal, user, RECORDER_ROLES)
+        decree = _current(BeneficiaryDecree, decree)
+        if reason := _blocked_beneficiaries(proposal, decree.beneficiaries.values_list("pk", flat=True)):
+            raise ValidationError(reason)
+        _event(case, user, role, "decree_deleted", {"decree": decree.pk, "number": decree.number,
+                                                    "attachment": decree.attachment_id})
+        decree.delete()
+
+
+def group_update(*, group: BeneficiaryGroup, user, name: str, chair: Beneficiary, members) -> BeneficiaryGroup:
+    proposal = group.proposal
+    name, members = _group_fields(proposal, name, chair, members)
+    with transaction.atomic():
+        case, role = _begin(proposal, user, RECORDER_ROLES)
+        group = _current(BeneficiaryGroup, group)
+        ids = _group_check(proposal, group, name, members)
+        changed = _apply(group, {"name": name, "chair_id": chair.pk})
+        if set(ids) != set(group.members.values_list("pk", flat=True)):
+            changed.append("members")
+            group.members.set(members)
+        group.save()
+        _event(case, user, role, "group_updated", {"group": group.pk, "changed": changed, "members": len(ids)})
+    return group
+
+
+def group_delete(*, group: BeneficiaryGroup, user) -> None:
+    """Dissolve a KPB with no purchase-plan lines (the lines would go with it); its TFL stay."""
+    proposal = group.proposal
+    with transaction.atomic():
+        case, role = _begin(proposal, user, RECORDER_ROLES)
+        group = _current(BeneficiaryGroup, group)
+        if group.purchase_lines.exists():
+            raise ValidationError(_("KPB ini punya rencana pembelian bahan; hapus dulu baris-barisnya."))
+        _event(case, user, role, "group_deleted", {"group": group.pk})
+        group.delete()
+
+
+def facilitator_update(*, facilitator: Facilitator, user, name: str, phone: str, email: str = "", groups=(),
+                       locations=()) -> Facilitator:
+    proposal = facilitator.proposal
+    name, phone, groups, locations = _facilitator_fields(proposal, name, phone, groups, locations)
+    with transaction.atomic():
+        case, role = _begin(proposal, user, RECORDER_ROLES)
+        facilitator = _current(Facilitator, facilitator)
+        changed = _apply(facilitator, {"name": name, "phone": phone, "email": email.strip()})
+        for relation, chosen in (("groups", groups), ("locations", locations)):
+            manager = getattr(facilitator, relation)
+            if {obj.pk for obj in chosen} != set(manager.values_list("pk", flat=True)):
+                changed.append(relation)
+                manager.set(chosen)
+        facilitator.save()
+        _event(case, user, role, "facilitator_updated", {"facilitator": facilitator.pk, "changed": changed})
+    return facilitator
+
+
+def facilitator_delete(*, facilitator: Facilitator, user) -> None:
+    proposal = facilitator.proposal
+    with transaction.atomic():
+        case, role = _begin(proposal, user, RECORDER_ROLES)
+        facilitator = _current(Facilitator, facilitator)
+        _event(case, user, role, "facilitator_deleted", {"facilitator": facilitator.pk})
+        facilitator.delete()
+
+
+def supplier_update(*, supplier: Supplier, user, name: str, registration: str, address: str) -> Supplier:
+    proposal = supplier.proposal
+    digits = _supplier_fields(name, registration, address)
+    with transaction.atomic():
+        case, role = _begin(proposal, user, RECORDER_ROLES)
+        supplier = _current(Supplier, supplier)
+        if proposal.suppliers.exclude(pk=supplier.pk).filter(registration=digits).exists():
+            raise ValidationError({"registration": [_("Penyedia dengan nomor ini sudah dicatat.")]})
+        changed = _apply(supplier, {"name": name.strip(), "registration": digits, "address": address.strip()})
+        supplier.save()
+        _event(case, user, role, "supplier_updated", {"supplier": supplier.pk, "changed": changed})
+    return supplier
+
+
+def supplier_delete(*, supplier: Supplier, user) -> None:
+    """Remove a supplier no plan line or tranche names."""
+    proposal = supplier.proposal
+    with transaction.atomic():
+        case, role = _begin(proposal, user, RECORDER_ROLES)
+        supplier = _current(Supplier, supplier)
+        if (proposal.purchase_lines.filter(supplier_id=supplier.pk).exists()
+                or proposal.tranches.filter(supplier_id=supplier.pk).exists()):
+            raise ValidationError(_("Penyedia ini dipakai di rencana pembelian atau tahap penyaluran; "
+                                    "ubah atau hapus dulu catatan itu."))
+        _event(case, user, role, "supplier_deleted", {"supplier": supplier.pk})
+        supplier.delete()
+
+
+def purchase_line_update(*, line: PurchasePlanLine, user, item: str, quantity: Decimal, unit: str,
+                         unit_price: Decimal, supplier: Supplier, group: BeneficiaryGroup | None = None
+                         ) -> PurchasePlanLine:
+    proposal = line.proposal
+    _line_fields(proposal, item, quantity, unit, unit_price, supplier, group)
+    with transaction.atomic():
+        case, role = _begin(proposal, user, RECORDER_ROLES)
+        line = _current(PurchasePlanLine, line)
+        changed = _apply(line, {"item": item.strip(), "quantity": quantity, "unit": unit.strip(),
+                                "unit_price": unit_price, "supplier_id": supplier.pk,
+                                "group_id": group.pk if group else None})
+        line.save()
+        _event(case, user, role, "purchase_line_updated", {"line": line.pk, "changed": changed, "total": line.total})
+    return line
+
+
+def purchase_line_delete(*, line: PurchasePlanLine, user) -> None:
+    proposal = line.proposal
+    with transaction.atomic():
+        case, role = _begin(proposal, user, RECORDER_ROLES)
+        line = _current(PurchasePlanLine, line)
+        _event(case, user, role, "purchase_line_deleted", {"line": line.pk, "total": line.total})
+        line.delete()
+
+
+def tranche_void(*, tranche: PaymentTranche, user, reason: str) -> None:
+    """Void a tranche recorded wrongly: it leaves the totals; its figures and proof stay in the timeline."""
+    proposal = tranche.proposal
+    reason = _reason(reason)
+    with transaction.atomic():
+        case, role = _begin(proposal, user, RECORDER_ROLES)
+        tranche = _current(PaymentTranche, tranche)
+        _event(case, user, role, "tranche_voided", {
+            "number": tranche.number, "percentage": tranche.percentage, "amount": tranche.amount,
+            "paid_on": tranche.paid_on, "supplier": tranche.supplier_id, "attachment": tranche.attachment_id,
+        }, note=reason)
+        tranche.delete()
+
+
+def progress_void(*, report: ProgressReport, user, reason: str) -> None:
+    """Void a house's latest report (a wrong photo or house); the house reports that stage again."""
+    proposal = report.proposal
+    reason = _reason(reason)
+    with transaction.atomic():
+        case, role = _begin(proposal, user, REPORTER_ROLES)
+        report = _current(ProgressReport, report)
+        later = proposal.progress_reports.filter(beneficiary_id=report.beneficiary_id, unit=report.unit,
+                                                 stage__gt=report.stage).aggregate(stage=Max("stage"))["stage"]
+        if later is not None:
+            raise ValidationError(_("Batalkan dulu laporan tahap %(stage)d %% rumah ini.") % {"stage": later})
+        _event(case, user, role, "progress_voided", {
+            "beneficiary": report.beneficiary_id, "unit": report.unit, "stage": report.stage,
+            "taken_on": report.taken_on, "attachment": report.attachment_id,
+        }, note=reason)
+        report.delete()
+
+
+def hand_over_step_void(*, step: HandOverStep, user, reason: str) -> None:
+    """Void the latest hand-over step; the hand-over status goes back to the step before it."""
+    proposal = step.proposal
+    reason = _reason(reason)
+    with transaction.atomic():
+        case, role = _begin(proposal, user, RECORDER_ROLES)
+        step = _current(HandOverStep, step)
+        current = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if current.hand_over_steps.filter(pk__gt=step.pk).exists():
+            raise ValidationError(_("Hanya langkah serah terima terakhir yang dapat dibatalkan."))
+        _event(case, user, role, "hand_over_step_voided", {
+            "status": step.status, "document_number": step.document_number, "date": step.date,
+            "attachment": step.attachment_id,
+        }, note=reason)
+        step.delete()
+        remaining = current.hand_over_steps.values_list("status", flat=True)
+        current.hand_over = max(remaining, key=HAND_OVER_ORDER.index, default=HandOver.NOT_SUBMITTED)
+        current.save(update_fields=["hand_over", "updated_at"])
+        proposal.hand_over = current.hand_over
+
+
 # --- Reads -------------------------------------------------------------------------------------------------
 
 
@@ -376,6 +665,11 @@ class House:
     def stage(self) -> int | None:
         """The highest stage reached, or None before the first report."""
         return max(self.reports) if self.reports else None
+
+    @property
+    def latest_report(self) -> ProgressReport | None:
+        """The only report of the house that may be voided (the stages go back one at a time)."""
+        return self.reports[self.stage] if self.reports else None
 
     def next_stage(self, stages: list[int]) -> int | None:
         return next((s for s in stages if s not in self.reports), None)
@@ -404,6 +698,7 @@ class Summary:
     purchase_lines: list[PurchasePlanLine]
     purchase_total: Decimal
     hand_over_steps: list[HandOverStep]
+    voided: list[Event]
     blockers: list[str]
     uses_beneficiaries: bool
 
@@ -478,6 +773,7 @@ def implementation_summary(proposal: Proposal) -> Summary:
         purchase_lines=lines,
         purchase_total=sum((line.total for line in lines), Decimal(0)),
         hand_over_steps=list(proposal.hand_over_steps.select_related("attachment")),
+        voided=voided_records(proposal),
         blockers=hand_over_blockers(proposal, houses),
         uses_beneficiaries=by_beneficiary,
     )
@@ -491,8 +787,10 @@ def decreed_beneficiaries(proposal: Proposal):
     return _decreed(proposal).select_related("village").order_by("name", "pk")
 
 
-def undecreed_beneficiaries(proposal: Proposal):
-    return Beneficiary.objects.filter(proposal_id=proposal.pk, decrees__isnull=True).select_related(
+def undecreed_beneficiaries(proposal: Proposal, also: BeneficiaryDecree | None = None):
+    """The beneficiaries in no SK yet (and those of the SK `also`, when it is being edited)."""
+    free = Q(decrees__isnull=True) | Q(decrees=also) if also else Q(decrees__isnull=True)
+    return Beneficiary.objects.filter(free, proposal_id=proposal.pk).select_related(
         "village").order_by("name", "pk")
 
 
@@ -501,9 +799,16 @@ def locations_of(proposal: Proposal):
 
 
 def implementation_attachment_ids(proposal: Proposal) -> set[int]:
-    """The files of the implementation records (for the file view's check)."""
-    ids = set(proposal.decrees.values_list("attachment_id", flat=True))
-    ids |= set(proposal.tranches.values_list("attachment_id", flat=True))
-    ids |= set(proposal.progress_reports.values_list("attachment_id", flat=True))
-    ids |= set(proposal.hand_over_steps.exclude(attachment=None).values_list("attachment_id", flat=True))
-    return ids
+    """The files of the implementation records, replaced and voided versions included (for the file view)."""
+    return set(Attachment.objects.filter(case_id=proposal.case_id, event__action__in=FILE_ACTIONS)
+               .values_list("pk", flat=True))
+
+
+def voided_records(proposal: Proposal) -> list[Event]:
+    """The voided tranches, progress reports and hand-over steps, newest first, with who voided them and why."""
+    events = list(Event.objects.filter(case_id=proposal.case_id, action__in=VOID_ACTIONS)
+                  .select_related("actor").order_by("-seq"))
+    for event in events:
+        if status := event.data.get("status"):
+            event.status_label = HandOver(status).label
+    return events

@@ -1,15 +1,19 @@
 """The implementation pages of a decided proposal: the monitoring dashboard with the recording forms, the
 progress report of one house (the previous stage's photo beside the upload, to take it from the same
-angle) and the files. Thin: forms validate, implementation.py writes and reads."""
+angle), the correction pages (edit, delete, void with a reason) and the files. Thin: forms validate,
+implementation.py writes and reads."""
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -34,7 +38,20 @@ def _date_field(label, required_message):
                            error_messages={"required": required_message})
 
 
-class _UploadForm(Form):
+class _RecordForm(Form):
+    """A recording form; with instance= it edits that record (filled in, and update() instead of save())."""
+
+    def __init__(self, *args, instance=None, **kwargs):
+        if instance is not None:
+            kwargs["initial"] = self.initial_for(instance)
+        super().__init__(*args, **kwargs)
+        self.instance = instance
+
+    def initial_for(self, instance) -> dict:
+        return {name: getattr(instance, name) for name in self.base_fields if hasattr(instance, name)}
+
+
+class _UploadForm(_RecordForm):
     """Checks its file by content (core.attachments) in clean(); the service stores it."""
 
     upload_field = "file"
@@ -62,13 +79,25 @@ class DecreeForm(_UploadForm):
         label=gettext_lazy("Penerima yang ditetapkan dalam SK ini"), queryset=Beneficiary.objects.none(),
         widget=forms.CheckboxSelectMultiple, required=False)
 
-    def __init__(self, *args, proposal, **kwargs):
-        super().__init__(*args, prefix="sk", **kwargs)
-        choices = impl.undecreed_beneficiaries(proposal)
+    def __init__(self, *args, proposal, instance=None, **kwargs):
+        super().__init__(*args, prefix="sk", instance=instance, **kwargs)
+        choices = impl.undecreed_beneficiaries(proposal, also=instance)
         self.fields["beneficiaries"].queryset = choices
         self.fields["beneficiaries"].label_from_instance = lambda b: f"{b.name}, {b.village.name}"
         if not choices.exists():
             del self.fields["beneficiaries"]
+        if instance is not None:  # the scan stays unless a new one is chosen
+            self.fields["file"].required = False
+            self.fields["file"].label = gettext_lazy("Ganti berkas SK (tidak wajib)")
+
+    def initial_for(self, instance):
+        return {**super().initial_for(instance), "beneficiaries": list(instance.beneficiaries.all())}
+
+    def update(self, user):
+        data = self.cleaned_data
+        return impl.decree_update(decree=self.instance, user=user, number=data["number"], date=data["date"],
+                                  signatory=data["signatory"], checked=data.get("file"),
+                                  beneficiaries=data["beneficiaries"] if "beneficiaries" in self.fields else None)
 
     def save(self, proposal, user):
         data = self.cleaned_data
@@ -77,7 +106,7 @@ class DecreeForm(_UploadForm):
                                   beneficiaries=data.get("beneficiaries", ()))
 
 
-class GroupForm(Form):
+class GroupForm(_RecordForm):
     name = forms.CharField(label=gettext_lazy("Nama KPB"), max_length=150,
                            error_messages={"required": gettext_lazy("Tulis nama KPB.")})
     members = forms.ModelMultipleChoiceField(
@@ -87,12 +116,21 @@ class GroupForm(Form):
                                    empty_label=gettext_lazy("Pilih ketua"),
                                    error_messages={"required": gettext_lazy("Pilih ketua KPB.")})
 
-    def __init__(self, *args, proposal, **kwargs):
-        super().__init__(*args, prefix="kpb", **kwargs)
-        free = impl.decreed_beneficiaries(proposal).filter(groups__isnull=True)
+    def __init__(self, *args, proposal, instance=None, **kwargs):
+        super().__init__(*args, prefix="kpb", instance=instance, **kwargs)
+        free = impl.decreed_beneficiaries(proposal).filter(
+            Q(groups__isnull=True) | Q(groups=instance) if instance else Q(groups__isnull=True))
         for name in ("members", "chair"):
             self.fields[name].queryset = free
             self.fields[name].label_from_instance = lambda b: f"{b.name}, {b.village.name}"
+
+    def initial_for(self, instance):
+        return {"name": instance.name, "chair": instance.chair_id, "members": list(instance.members.all())}
+
+    def update(self, user):
+        data = self.cleaned_data
+        return impl.group_update(group=self.instance, user=user, name=data["name"], chair=data["chair"],
+                                 members=data["members"])
 
     def save(self, proposal, user):
         data = self.cleaned_data
@@ -100,7 +138,7 @@ class GroupForm(Form):
                                  members=data["members"])
 
 
-class FacilitatorForm(Form):
+class FacilitatorForm(_RecordForm):
     name = forms.CharField(label=gettext_lazy("Nama TFL"), max_length=150,
                            error_messages={"required": gettext_lazy("Tulis nama TFL.")})
     phone = forms.CharField(label=gettext_lazy("Nomor telepon"), max_length=30,
@@ -113,11 +151,20 @@ class FacilitatorForm(Form):
     locations = forms.ModelMultipleChoiceField(label=gettext_lazy("Desa/kelurahan dampingan"), required=False,
                                                queryset=None, widget=forms.CheckboxSelectMultiple)
 
-    def __init__(self, *args, proposal, **kwargs):
-        super().__init__(*args, prefix="tfl", **kwargs)
+    def __init__(self, *args, proposal, instance=None, **kwargs):
+        super().__init__(*args, prefix="tfl", instance=instance, **kwargs)
         self.fields["groups"].queryset = proposal.groups.all()
         self.fields["locations"].queryset = impl.locations_of(proposal)
         self.fields["locations"].label_from_instance = lambda loc: loc.region.name
+
+    def initial_for(self, instance):
+        return {"name": instance.name, "phone": instance.phone, "email": instance.email,
+                "groups": list(instance.groups.all()), "locations": list(instance.locations.all())}
+
+    def update(self, user):
+        data = self.cleaned_data
+        return impl.facilitator_update(facilitator=self.instance, user=user, name=data["name"], phone=data["phone"],
+                                       email=data["email"], groups=data["groups"], locations=data["locations"])
 
     def save(self, proposal, user):
         data = self.cleaned_data
@@ -125,7 +172,7 @@ class FacilitatorForm(Form):
                                     email=data["email"], groups=data["groups"], locations=data["locations"])
 
 
-class SupplierForm(Form):
+class SupplierForm(_RecordForm):
     name = forms.CharField(label=gettext_lazy("Nama toko/penyedia"), max_length=150,
                            error_messages={"required": gettext_lazy("Tulis nama toko atau penyedia.")})
     registration = forms.CharField(
@@ -136,8 +183,13 @@ class SupplierForm(Form):
     address = forms.CharField(label=gettext_lazy("Alamat"), max_length=300,
                               error_messages={"required": gettext_lazy("Tulis alamat penyedia.")})
 
-    def __init__(self, *args, proposal, **kwargs):
-        super().__init__(*args, prefix="penyedia", **kwargs)
+    def __init__(self, *args, proposal, instance=None, **kwargs):
+        super().__init__(*args, prefix="penyedia", instance=instance, **kwargs)
+
+    def update(self, user):
+        data = self.cleaned_data
+        return impl.supplier_update(supplier=self.instance, user=user, name=data["name"],
+                                    registration=data["registration"], address=data["address"])
 
     def save(self, proposal, user):
         data = self.cleaned_data
@@ -145,7 +197,7 @@ class SupplierForm(Form):
                                  registration=data["registration"], address=data["address"])
 
 
-class PurchaseLineForm(Form):
+class PurchaseLineForm(_RecordForm):
     group = forms.ModelChoiceField(label=gettext_lazy("KPB"), queryset=BeneficiaryGroup.objects.none(),
                                    required=False, empty_label=gettext_lazy("Seluruh usulan"))
     item = forms.CharField(label=gettext_lazy("Bahan"), max_length=150,
@@ -163,10 +215,19 @@ class PurchaseLineForm(Form):
                                       empty_label=gettext_lazy("Pilih penyedia"),
                                       error_messages={"required": gettext_lazy("Pilih penyedia bahan.")})
 
-    def __init__(self, *args, proposal, **kwargs):
-        super().__init__(*args, prefix="rab", **kwargs)
+    def __init__(self, *args, proposal, instance=None, **kwargs):
+        super().__init__(*args, prefix="rab", instance=instance, **kwargs)
         self.fields["group"].queryset = proposal.groups.all()
         self.fields["supplier"].queryset = proposal.suppliers.all()
+
+    def initial_for(self, instance):
+        return {**super().initial_for(instance), "group": instance.group_id, "supplier": instance.supplier_id}
+
+    def update(self, user):
+        data = self.cleaned_data
+        return impl.purchase_line_update(line=self.instance, user=user, group=data["group"], item=data["item"],
+                                         quantity=data["quantity"], unit=data["unit"],
+                                         unit_price=data["unit_price"], supplier=data["supplier"])
 
     def save(self, proposal, user):
         data = self.cleaned_data
@@ -335,6 +396,126 @@ def implementation_record(request, tracking_code, record):
             return redirect(f"{reverse('assistance:implementation', args=[tracking_code])}#{record}")
     proposal, roles = _decided(request, tracking_code)
     return _render_dashboard(request, proposal, roles, failed=form, failed_key=record, status=status)
+
+
+class VoidForm(Form):
+    reason = forms.CharField(label=gettext_lazy("Alasan pembatalan"), max_length=500, widget=forms.Textarea(
+        attrs={"rows": 3}), help_text=gettext_lazy("Tercatat di riwayat internal usulan bersama nama Anda."),
+        error_messages={"required": gettext_lazy("Tulis alasan pembatalan.")})
+
+
+# record key → (the proposal's related manager, the form that edits it, the service that deletes it)
+EDITABLE = {
+    "sk": ("decrees", DecreeForm, lambda obj, user: impl.decree_delete(decree=obj, user=user)),
+    "kpb": ("groups", GroupForm, lambda obj, user: impl.group_delete(group=obj, user=user)),
+    "tfl": ("facilitators", FacilitatorForm, lambda obj, user: impl.facilitator_delete(facilitator=obj, user=user)),
+    "penyedia": ("suppliers", SupplierForm, lambda obj, user: impl.supplier_delete(supplier=obj, user=user)),
+    "rab": ("purchase_lines", PurchaseLineForm, lambda obj, user: impl.purchase_line_delete(line=obj, user=user)),
+}
+# Money and evidence are voided with a reason, never edited in place.
+VOIDABLE = {
+    "tahap": ("tranches", lambda obj, user, reason: impl.tranche_void(tranche=obj, user=user, reason=reason)),
+    "kemajuan": ("progress_reports",
+                 lambda obj, user, reason: impl.progress_void(report=obj, user=user, reason=reason)),
+    "bmn": ("hand_over_steps", lambda obj, user, reason: impl.hand_over_step_void(step=obj, user=user, reason=reason)),
+}
+TITLES = {
+    "sk": gettext_lazy("SK penetapan penerima"), "kpb": gettext_lazy("KPB"), "tfl": gettext_lazy("TFL"),
+    "penyedia": gettext_lazy("Penyedia bahan"), "rab": gettext_lazy("Baris rencana pembelian"),
+    "tahap": gettext_lazy("Tahap penyaluran"), "kemajuan": gettext_lazy("Laporan kemajuan"),
+    "bmn": gettext_lazy("Langkah serah terima"),
+}
+
+
+def _correctable(request, tracking_code, record, pk, kinds):
+    """The proposal, the record and the user's roles, for a user who may correct it now; 404/403 otherwise."""
+    if record not in kinds:
+        raise Http404
+    proposal, roles = _decided(request, tracking_code)
+    allowed = impl.REPORTER_ROLES if record == "kemajuan" else impl.RECORDER_ROLES
+    if not roles & set(allowed):
+        raise PermissionDenied(_("Peran Anda tidak berwenang mengubah catatan pelaksanaan usulan ini."))
+    obj = get_object_or_404(getattr(proposal, kinds[record][0]), pk=pk)
+    return proposal, obj
+
+
+def _describe(record, obj) -> str:
+    """The record in a few words, for the confirmation page."""
+    if record == "tahap":
+        return _("Tahap %(n)d: %(percent)s %%, Rp%(amount)s, %(date)s") % {
+            "n": obj.number, "percent": intcomma(obj.percentage.normalize()), "amount": intcomma(obj.amount),
+            "date": date_format(obj.paid_on)}
+    if record == "kemajuan":
+        house = f"{obj.beneficiary.name}, {obj.beneficiary.village.name}" if obj.beneficiary else obj.unit
+        return _("%(house)s: tahap %(stage)d %%, foto %(date)s") % {
+            "house": house, "stage": obj.stage, "date": date_format(obj.taken_on)}
+    if record == "bmn":
+        return f"{obj.get_status_display()}, {date_format(obj.date)}"
+    return str(obj)
+
+
+def _back(tracking_code, record):
+    return f"{reverse('assistance:implementation', args=[tracking_code])}#{record}"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def implementation_edit(request, tracking_code, record, pk):
+    """Correct an SK, KPB, TFL, supplier or plan line: the recording form, filled in."""
+    proposal, obj = _correctable(request, tracking_code, record, pk, EDITABLE)
+    form_class = EDITABLE[record][1]
+    posted = request.method == "POST"
+    form = form_class(request.POST if posted else None, request.FILES if posted else None, proposal=proposal,
+                      instance=obj)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                form.update(request.user)
+            except ValidationError as error:
+                _add_errors(form, error)
+            except ActionNotAllowed as error:
+                form.add_error(None, error.message)
+                status = 409
+            else:
+                messages.success(request, _("Perubahan tersimpan."))
+                return redirect(_back(tracking_code, record))
+    return render(request, "assistance/implementation_edit.html", {
+        "proposal": proposal, "case": proposal.case, "form": form, "record": record, "object": obj,
+        "title": TITLES[record],
+    }, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def implementation_remove(request, tracking_code, record, pk):
+    """Delete a record (SK, KPB, TFL, supplier, plan line) or void one with a reason (tranche, progress report,
+    hand-over step), after a confirmation page."""
+    voiding = record in VOIDABLE
+    proposal, obj = _correctable(request, tracking_code, record, pk, VOIDABLE if voiding else EDITABLE)
+    form = (VoidForm if voiding else Form)(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                if voiding:
+                    VOIDABLE[record][1](obj, request.user, form.cleaned_data["reason"])
+                else:
+                    EDITABLE[record][2](obj, request.user)
+            except ValidationError as error:
+                _add_errors(form, error)
+            except ActionNotAllowed as error:
+                form.add_error(None, error.message)
+                status = 409
+            else:
+                messages.success(request, _("Catatan dibatalkan.") if voiding else _("Catatan dihapus."))
+                return redirect(_back(tracking_code, record))
+    return render(request, "assistance/implementation_remove.html", {
+        "proposal": proposal, "case": proposal.case, "form": form, "record": record, "object": obj,
+        "title": TITLES[record], "voiding": voiding, "description": _describe(record, obj),
+    }, status=status)
 
 
 def _house(proposal, request) -> impl.House:

@@ -432,3 +432,344 @@ def test_the_api_reads_the_status_and_takes_a_progress_report(client, implementi
                                                "photo": SimpleUploadedFile("a.png", PNG)},
                           headers=_bearer(staff["province_monitor"]))
     assert refused.status_code == 403
+
+
+# --- Corrections -----------------------------------------------------------------------------------------------
+
+
+def _shop(proposal, user, registration="0123456789012"):
+    return impl.supplier_add(proposal=proposal, user=user, name="TB Sinar Jaya", registration=registration,
+                             address="Jl. Setiabudi 1")
+
+
+def test_an_sk_is_corrected_with_its_old_scan_kept_as_a_version(implementing, staff, client):
+    verifier = staff["swadaya_verifier"]
+    first, second, third = implementing.beneficiaries.order_by("pk")
+    decree = _record_sk(implementing, verifier, [first, second])
+    old_scan = decree.attachment_id
+    decree = impl.decree_update(decree=decree, user=verifier, number="SK-PPK/2031/7a", date=LAST_WEEK,
+                                signatory="PPK Rumah Swadaya", beneficiaries=[first, third], checked=pdf("baru.pdf"))
+    decree.refresh_from_db()
+    assert decree.number == "SK-PPK/2031/7a" and set(decree.beneficiaries.all()) == {first, third}
+    assert decree.attachment_id != old_scan
+    event = Event.objects.filter(case=implementing.case).latest("seq")
+    assert (event.action, event.public, event.data["changed"]) == (
+        "decree_updated", False, ["number", "beneficiaries", "file"])
+    # Both scans stay readable for the roles that work with the beneficiaries.
+    client.force_login(verifier)
+    for attachment in (old_scan, decree.attachment_id):
+        assert client.get(url("implementation_file", implementing, attachment_id=attachment)).status_code == 200
+
+    impl.group_create(proposal=implementing, user=verifier, name="KPB Mawar", chair=first, members=[first])
+    with pytest.raises(ValidationError, match="sudah tergabung di KPB"):
+        impl.decree_update(decree=decree, user=verifier, number=decree.number, date=LAST_WEEK, signatory="PPK",
+                           beneficiaries=[third])
+    with pytest.raises(ValidationError, match="sudah tergabung di KPB"):
+        impl.decree_delete(decree=decree, user=verifier)
+    with pytest.raises(PermissionDenied):
+        impl.decree_delete(decree=decree, user=staff["operator"])
+    assert BeneficiaryDecree.objects.filter(pk=decree.pk).exists()
+
+
+def test_groups_facilitators_suppliers_and_plan_lines_are_edited_and_deleted(implementing, staff):
+    verifier = staff["swadaya_verifier"]
+    first, second, third = implementing.beneficiaries.order_by("pk")
+    _record_sk(implementing, verifier)
+    group = impl.group_create(proposal=implementing, user=verifier, name="KPB Mawar", chair=first,
+                              members=[first, second])
+    group = impl.group_update(group=group, user=verifier, name="KPB Mawar Indah", chair=second,
+                              members=[second, third])
+    assert (group.name, group.chair, set(group.members.all())) == ("KPB Mawar Indah", second, {second, third})
+    tfl = impl.facilitator_add(proposal=implementing, user=verifier, name="Budi", phone="0812", groups=[group])
+    tfl = impl.facilitator_update(facilitator=tfl, user=verifier, name="Budi Santoso", phone="0813",
+                                  locations=implementing.locations.all())
+    assert (tfl.name, tfl.groups.count(), tfl.locations.count()) == ("Budi Santoso", 0, 2)
+    shop = _shop(implementing, verifier)
+    other = _shop(implementing, verifier, registration="1234567890123")
+    with pytest.raises(ValidationError, match="sudah dicatat"):
+        impl.supplier_update(supplier=other, user=verifier, name="X", registration="0123456789012", address="Jl.")
+    line = impl.purchase_line_add(proposal=implementing, user=verifier, group=group, item="Semen",
+                                  quantity=Decimal("40"), unit="sak", unit_price=Decimal("65000"), supplier=shop)
+    line = impl.purchase_line_update(line=line, user=verifier, group=group, item="Semen", quantity=Decimal("50"),
+                                     unit="sak", unit_price=Decimal("65000"), supplier=other)
+    assert (line.total, line.supplier) == (3_250_000, other)
+    with pytest.raises(ValidationError, match="hapus dulu baris"):
+        impl.group_delete(group=group, user=verifier)
+    with pytest.raises(ValidationError, match="dipakai di rencana pembelian"):
+        impl.supplier_delete(supplier=other, user=verifier)
+    impl.purchase_line_delete(line=line, user=verifier)
+    impl.supplier_delete(supplier=other, user=verifier)
+    impl.group_delete(group=group, user=verifier)
+    impl.facilitator_delete(facilitator=tfl, user=verifier)
+    assert not implementing.groups.exists() and list(implementing.suppliers.all()) == [shop]
+    actions = set(Event.objects.filter(case=implementing.case, public=False).values_list("action", flat=True))
+    assert {"group_updated", "facilitator_updated", "purchase_line_updated",
+            "purchase_line_deleted", "supplier_deleted", "group_deleted", "facilitator_deleted"} <= actions
+    # Corrections keep the state rule: not after the hand-over, nor before the decision.
+    with pytest.raises(ValidationError, match="sudah dihapus"):
+        impl.facilitator_delete(facilitator=tfl, user=verifier)
+
+
+def test_tranches_are_voided_with_a_reason_and_leave_the_totals(implementing, staff):
+    verifier = staff["swadaya_verifier"]
+    first = impl.tranche_record(proposal=implementing, user=verifier, percentage=Decimal("70"),
+                                amount=Decimal("42000000"), paid_on=LAST_WEEK, checked=pdf("bukti1.pdf"))
+    with pytest.raises(ValidationError, match="alasan"):
+        impl.tranche_void(tranche=first, user=verifier, reason="  ")
+    impl.tranche_void(tranche=first, user=verifier, reason="Salah nominal")
+    assert not PaymentTranche.objects.exists()
+    event = Event.objects.filter(case=implementing.case).latest("seq")
+    assert (event.action, event.note, event.data["number"], event.data["amount"]) == (
+        "tranche_voided", "Salah nominal", 1, "42000000")
+    assert Attachment.objects.filter(pk=first.attachment_id).exists()  # the proof stays, as the event's evidence
+    again = impl.tranche_record(proposal=implementing, user=verifier, percentage=Decimal("70"),
+                                amount=Decimal("40000000"), paid_on=LAST_WEEK, checked=pdf())
+    summary = impl.implementation_summary(implementing)
+    assert (again.number, summary.paid_amount, [e.action for e in summary.voided]) == (
+        1, 40_000_000, ["tranche_voided"])
+
+
+def test_progress_is_voided_latest_stage_first_by_the_roles_that_report(implementing, staff):
+    verifier, operator = staff["swadaya_verifier"], staff["operator"]
+    _record_sk(implementing, verifier)
+    house = implementing.beneficiaries.order_by("pk").first()
+    start = impl.progress_report(proposal=implementing, user=operator, stage=0, checked=png(), taken_on=LAST_WEEK,
+                                 beneficiary=house)
+    middle = impl.progress_report(proposal=implementing, user=operator, stage=50, checked=png(),
+                                  taken_on=LAST_WEEK, beneficiary=house)
+    with pytest.raises(ValidationError, match="Batalkan dulu laporan tahap 50 %"):
+        impl.progress_void(report=start, user=operator, reason="Foto rumah lain")
+    with pytest.raises(PermissionDenied):
+        impl.progress_void(report=middle, user=staff["province_monitor"], reason="x")
+    impl.progress_void(report=middle, user=operator, reason="Foto rumah lain")
+    assert list(ProgressReport.objects.values_list("stage", flat=True)) == [0]
+    impl.progress_report(proposal=implementing, user=operator, stage=50, checked=png(), taken_on=LAST_WEEK,
+                         beneficiary=house)  # the stage is reported again
+
+
+def test_the_latest_hand_over_step_is_voided_and_the_status_goes_back(implementing, staff):
+    verifier = staff["swadaya_verifier"]
+    first = impl.hand_over_step_record(proposal=implementing, user=verifier, status="bast_in_process",
+                                       date=LAST_WEEK)
+    bast = impl.hand_over_step_record(proposal=implementing, user=verifier, status="decree_issued", date=LAST_WEEK,
+                                      document_number="BAST/1", checked=pdf("bast.pdf"))
+    with pytest.raises(ValidationError, match="Hanya langkah serah terima terakhir"):
+        impl.hand_over_step_void(step=first, user=verifier, reason="x")
+    impl.hand_over_step_void(step=bast, user=verifier, reason="Nomor BAST salah")
+    implementing.refresh_from_db()
+    assert implementing.hand_over == "bast_in_process"
+    assert impl.implementation_summary(implementing).voided[0].status_label == Proposal.HandOver.DECREE_ISSUED.label
+
+
+def test_nothing_is_corrected_after_the_hand_over(implementing, staff):
+    verifier = staff["swadaya_verifier"]
+    shop = _shop(implementing, verifier)
+    implementing.case.state = "handed_over"  # as the engine leaves it (the gate is tested above)
+    implementing.case.save(update_fields=["state"])
+    with pytest.raises(ActionNotAllowed, match="sebelum serah terima"):
+        impl.supplier_delete(supplier=shop, user=verifier)
+
+
+# --- Correction pages ------------------------------------------------------------------------------------------
+
+
+def test_the_edit_page_is_filled_in_and_saves(client, implementing, staff, django_assert_max_num_queries):
+    verifier = staff["swadaya_verifier"]
+    shop = _shop(implementing, verifier)
+    client.force_login(verifier)
+    edit = url("implementation_edit", implementing, record="penyedia", pk=shop.pk)
+    with django_assert_max_num_queries(20):
+        page = text(client.get(edit))
+    assert 'value="TB Sinar Jaya"' in page and "Simpan perubahan" in page
+    bad = client.post(edit, {"penyedia-name": "", "penyedia-registration": "12", "penyedia-address": "Jl."})
+    assert bad.status_code == 400 and "Tulis nama toko atau penyedia." in text(bad)
+    good = client.post(edit, {"penyedia-name": "TB Jaya Abadi", "penyedia-registration": "0123456789012",
+                              "penyedia-address": "Jl. Setiabudi 2"})
+    assert good.status_code == 302 and good["Location"].endswith("#penyedia")
+    shop.refresh_from_db()
+    assert shop.name == "TB Jaya Abadi"
+    dashboard = text(client.get(url("implementation", implementing)))
+    assert f'href="{edit}"' in dashboard
+    client.force_login(staff["operator"])
+    assert client.get(edit).status_code == 403
+    client.force_login(staff["province_monitor"])
+    assert client.post(edit, {}).status_code == 403
+    client.force_login(verifier)
+    assert client.get(url("implementation_edit", implementing, record="tahap", pk=1)).status_code == 404
+    assert client.get(url("implementation_edit", implementing, record="penyedia", pk=999999)).status_code == 404
+
+
+def test_the_sk_edit_page_keeps_the_scan_unless_a_new_one_is_chosen(client, implementing, staff):
+    verifier = staff["swadaya_verifier"]
+    decree = _record_sk(implementing, verifier)
+    client.force_login(verifier)
+    ids = list(implementing.beneficiaries.values_list("pk", flat=True))
+    response = client.post(url("implementation_edit", implementing, record="sk", pk=decree.pk), {
+        "sk-number": "SK/2", "sk-date": LAST_WEEK.isoformat(), "sk-signatory": "PPK", "sk-beneficiaries": ids})
+    assert response.status_code == 302
+    decree.refresh_from_db()
+    assert decree.number == "SK/2" and decree.beneficiaries.count() == 3
+
+
+def test_a_tranche_is_voided_from_its_confirmation_page(client, implementing, staff):
+    verifier = staff["swadaya_verifier"]
+    tranche = impl.tranche_record(proposal=implementing, user=verifier, percentage=Decimal("70"),
+                                  amount=Decimal("42000000"), paid_on=LAST_WEEK, checked=pdf())
+    client.force_login(verifier)
+    remove = url("implementation_remove", implementing, record="tahap", pk=tranche.pk)
+    confirm = text(client.get(remove))
+    assert "Batalkan catatan ini?" in confirm and "Tahap 1: 70 %, Rp42.000.000" in confirm
+    missing = client.post(remove, {"reason": ""})
+    assert missing.status_code == 400 and "Tulis alasan pembatalan." in text(missing)
+    assert PaymentTranche.objects.exists()
+    done = client.post(remove, {"reason": "Bukti transfer tertukar"})
+    assert done.status_code == 302 and not PaymentTranche.objects.exists()
+    page = text(client.get(url("implementation", implementing)))
+    assert "Dibatalkan" in page and "Bukti transfer tertukar" in page
+    proof = url("implementation_file", implementing, attachment_id=tranche.attachment_id)
+    assert f'href="{proof}"' in page and client.get(proof).status_code == 200
+
+
+def test_a_blocked_delete_explains_why_and_changes_nothing(client, implementing, staff):
+    verifier = staff["swadaya_verifier"]
+    shop = _shop(implementing, verifier)
+    impl.purchase_line_add(proposal=implementing, user=verifier, item="Semen", quantity=Decimal("1"), unit="sak",
+                           unit_price=Decimal("1"), supplier=shop)
+    client.force_login(verifier)
+    response = client.post(url("implementation_remove", implementing, record="penyedia", pk=shop.pk))
+    assert response.status_code == 400 and "dipakai di rencana pembelian" in text(response)
+    assert implementing.suppliers.count() == 1
+
+
+def test_the_operator_voids_a_progress_report(client, implementing, staff):
+    _record_sk(implementing, staff["swadaya_verifier"])
+    house = implementing.beneficiaries.order_by("pk").first()
+    report = impl.progress_report(proposal=implementing, user=staff["operator"], stage=0, checked=png(),
+                                  taken_on=LAST_WEEK, beneficiary=house)
+    client.force_login(staff["operator"])
+    remove = url("implementation_remove", implementing, record="kemajuan", pk=report.pk)
+    assert f'href="{remove}"' in text(client.get(url("implementation", implementing)))
+    assert client.post(remove, {"reason": "Foto buram"}).status_code == 302
+    assert not ProgressReport.objects.exists()
+    assert client.get(url("implementation_remove", implementing, record="penyedia", pk=1)).status_code == 403
+
+
+# --- API writes ------------------------------------------------------------------------------------------------
+
+
+def test_the_api_records_and_corrects_the_sk_kpb_tfl_and_suppliers(client, implementing, staff,
+                                                                    django_assert_max_num_queries):
+    headers = _bearer(staff["swadaya_verifier"])
+    base = f"/api/v1/proposals/{implementing.case.tracking_code}/implementation"
+    first, second, third = implementing.beneficiaries.order_by("pk")
+    with django_assert_max_num_queries(40):
+        created = client.post(f"{base}/decrees", {
+            "number": "SK/API/1", "date": LAST_WEEK.isoformat(), "signatory": "PPK",
+            "beneficiary_ids": [first.pk, second.pk, third.pk], "file": SimpleUploadedFile("sk.pdf", PDF)},
+            headers=headers)
+    assert created.status_code == 201, created.content
+    decree_id = created.json()["id"]
+    wrong_type = client.post(f"{base}/decrees", {"number": "SK/API/2", "date": LAST_WEEK.isoformat(),
+                                                 "signatory": "PPK", "file": SimpleUploadedFile("sk.pdf", PNG)},
+                             headers=headers)
+    assert wrong_type.status_code == 415 and BeneficiaryDecree.objects.count() == 1
+
+    group = client.post(f"{base}/groups", {"name": "KPB Mawar", "chair_id": third.pk,
+                                           "member_ids": [first.pk, second.pk]},
+                        content_type="application/json", headers=headers)
+    assert group.status_code == 422 and group.json()["error"]["fields"] == {
+        "chair_id": ["Ketua harus salah satu anggota KPB."]}
+    with django_assert_max_num_queries(30):
+        group = client.post(f"{base}/groups", {"name": "KPB Mawar", "chair_id": first.pk,
+                                               "member_ids": [first.pk, second.pk]},
+                            content_type="application/json", headers=headers)
+    assert group.status_code == 201
+    group_id = group.json()["id"]
+    village = implementing.locations.first().region_id
+    tfl = client.post(f"{base}/facilitators", {"name": "Budi", "phone": "0812", "group_ids": [group_id],
+                                               "villages": [village]},
+                      content_type="application/json", headers=headers)
+    assert tfl.status_code == 201
+    unknown = client.post(f"{base}/facilitators", {"name": "Budi", "phone": "0812", "villages": ["9999"]},
+                          content_type="application/json", headers=headers)
+    assert unknown.status_code == 422 and "villages" in unknown.json()["error"]["fields"]
+
+    shop = client.post(f"{base}/suppliers", {"name": "TB Maju", "registration": "1234567890123",
+                                             "address": "Jl. A"}, content_type="application/json", headers=headers)
+    assert shop.status_code == 201
+    shop_id = shop.json()["id"]
+    line = client.post(f"{base}/purchase-lines", {"group_id": group_id, "item": "Semen", "quantity": "40",
+                                                  "unit": "sak", "unit_price": "65000", "supplier_id": shop_id},
+                       content_type="application/json", headers=headers)
+    assert line.status_code == 201
+    blocked = client.delete(f"{base}/suppliers/{shop_id}", headers=headers)
+    assert blocked.status_code == 409 and "dipakai" in blocked.json()["error"]["message"]
+    blocked = client.delete(f"{base}/decrees/{decree_id}", headers=headers)
+    assert blocked.status_code == 409
+
+    renamed = client.put(f"{base}/groups/{group_id}", {"name": "KPB Melati", "chair_id": second.pk,
+                                                       "member_ids": [second.pk, third.pk]},
+                         content_type="application/json", headers=headers)
+    assert renamed.status_code == 204 and implementing.groups.get().name == "KPB Melati"
+    decree_fix = client.put(f"{base}/decrees/{decree_id}", {"number": "SK/API/1a", "date": LAST_WEEK.isoformat(),
+                                                            "signatory": "PPK"},
+                            content_type="application/json", headers=headers)
+    assert decree_fix.status_code == 204 and BeneficiaryDecree.objects.get().beneficiaries.count() == 3
+    scan = client.post(f"{base}/decrees/{decree_id}/file", {"file": SimpleUploadedFile("sk2.pdf", PDF)},
+                       headers=headers)
+    assert scan.status_code == 204
+    assert client.delete(f"{base}/purchase-lines/{line.json()['id']}", headers=headers).status_code == 204
+    assert client.delete(f"{base}/suppliers/{shop_id}", headers=headers).status_code == 204
+    assert client.delete(f"{base}/suppliers/{shop_id}", headers=headers).status_code == 404
+
+    operator = client.post(f"{base}/suppliers", {"name": "TB", "registration": "1234567890123", "address": "Jl."},
+                           content_type="application/json", headers=_bearer(staff["operator"]))
+    assert operator.status_code == 403 and operator.json()["error"]["code"] == "forbidden"
+
+
+def test_the_api_records_and_voids_tranches_progress_and_hand_over_steps(client, implementing, staff,
+                                                                         django_assert_max_num_queries):
+    verifier = staff["swadaya_verifier"]
+    headers = _bearer(verifier)
+    base = f"/api/v1/proposals/{implementing.case.tracking_code}/implementation"
+    too_much = client.post(f"{base}/tranches", {"percentage": "120", "amount": "1", "paid_on": LAST_WEEK.isoformat(),
+                                                "file": SimpleUploadedFile("bukti.pdf", PDF)}, headers=headers)
+    assert too_much.status_code == 422 and "percentage" in too_much.json()["error"]["fields"]
+    with django_assert_max_num_queries(30):
+        tranche = client.post(f"{base}/tranches", {"percentage": "70", "amount": "42000000",
+                                                   "paid_on": LAST_WEEK.isoformat(),
+                                                   "file": SimpleUploadedFile("bukti.pdf", PDF)}, headers=headers)
+    assert tranche.status_code == 201 and tranche.json()["number"] == 1
+    no_reason = client.post(f"{base}/tranches/{tranche.json()['id']}/void", {"reason": ""},
+                            content_type="application/json", headers=headers)
+    assert no_reason.status_code == 422 and "reason" in no_reason.json()["error"]["fields"]
+    with django_assert_max_num_queries(20):
+        voided = client.post(f"{base}/tranches/{tranche.json()['id']}/void", {"reason": "Salah nominal"},
+                             content_type="application/json", headers=headers)
+    assert voided.status_code == 204 and not PaymentTranche.objects.exists()
+
+    _record_sk(implementing, verifier)
+    report = impl.progress_report(proposal=implementing, user=verifier, stage=0, checked=png(), taken_on=LAST_WEEK,
+                                  beneficiary=implementing.beneficiaries.first())
+    assert client.post(f"{base}/progress/{report.pk}/void", {"reason": "Foto buram"},
+                       content_type="application/json", headers=headers).status_code == 204
+
+    bast = client.post(f"{base}/hand-over-steps", {"status": "decree_issued", "date": LAST_WEEK.isoformat()},
+                       headers=headers)
+    assert bast.status_code == 422 and set(bast.json()["error"]["fields"]) == {"document_number", "file"}
+    bast = client.post(f"{base}/hand-over-steps", {"status": "decree_issued", "date": LAST_WEEK.isoformat(),
+                                                   "document_number": "BAST/1",
+                                                   "file": SimpleUploadedFile("bast.pdf", PDF)}, headers=headers)
+    assert bast.status_code == 201
+    body = client.get(base, headers=headers).json()
+    assert body["hand_over"] == "decree_issued"
+    assert client.post(f"{base}/hand-over-steps/{bast.json()['id']}/void", {"reason": "Nomor salah"},
+                       content_type="application/json", headers=headers).status_code == 204
+    implementing.refresh_from_db()
+    assert implementing.hand_over == "not_submitted"
+
+    implementing.case.state = "handed_over"
+    implementing.case.save(update_fields=["state"])
+    late = client.post(f"{base}/suppliers", {"name": "TB", "registration": "1234567890123", "address": "Jl."},
+                       content_type="application/json", headers=headers)
+    assert late.status_code == 409 and late.json()["error"]["code"] == "not_in_implementation"
