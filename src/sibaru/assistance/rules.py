@@ -1,5 +1,6 @@
 """The rules the proposal workflow checks inside the engine's transaction (the actions' effects), and the
-reads they share with the services: which requirements apply, which are missing, the budget estimate."""
+reads they share with the services: which requirements apply, which are missing, the budget estimate.
+Each effect is called `(case, data, actor)` by the engine (see sibaru.core.workflow.Action)."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -146,7 +147,7 @@ def _check_sendable(proposal: Proposal) -> None:
     )
 
 
-def check_submission(case, data) -> None:
+def check_submission(case, data, actor) -> None:
     proposal = case.proposal
     _check_sendable(proposal)
     now = timezone.now()
@@ -170,7 +171,7 @@ def _start_round(proposal: Proposal) -> None:
     proposal.documents.filter(current=True, submission_round=0).update(submission_round=proposal.submission_round)
 
 
-def distribute(case, data) -> None:
+def distribute(case, data, actor) -> None:
     try:
         directorate = Organisation.objects.get(pk=data["directorate"], kind=Organisation.Kind.DIRECTORATE)
     except (Organisation.DoesNotExist, ValueError, TypeError):
@@ -190,7 +191,7 @@ def _reviews(proposal: Proposal) -> tuple[list[ProposalDocument], list[ProposalD
     )
 
 
-def check_documents_complete(case, data) -> None:
+def check_documents_complete(case, data, actor) -> None:
     proposal = case.proposal
     if missing := missing_requirements(proposal):
         _raise_missing(missing)
@@ -203,7 +204,7 @@ def check_documents_complete(case, data) -> None:
         )
 
 
-def check_documents_incomplete(case, data) -> None:
+def check_documents_incomplete(case, data, actor) -> None:
     proposal = case.proposal
     pending, incomplete = _reviews(proposal)
     if not incomplete and not missing_requirements(proposal):
@@ -212,13 +213,13 @@ def check_documents_incomplete(case, data) -> None:
         )
 
 
-def check_resubmission(case, data) -> None:
+def check_resubmission(case, data, actor) -> None:
     proposal = case.proposal
     _check_sendable(proposal)
     _start_round(proposal)
 
 
-def check_field_eligible(case, data) -> None:
+def check_field_eligible(case, data, actor) -> None:
     proposal = case.proposal
     visits = FieldVisit.objects.filter(proposal=proposal, result=FieldVisit.Result.ELIGIBLE)
     locations = list(proposal.locations.values_list("pk", flat=True))
@@ -255,7 +256,7 @@ def quota_left(proposal: Proposal) -> int | None:
     return quota.units - used
 
 
-def decide(case, data) -> None:
+def decide(case, data, actor) -> None:
     proposal = case.proposal
     try:
         units = int(data["units"])
@@ -277,7 +278,7 @@ def decide(case, data) -> None:
     proposal.save(update_fields=["decided_units", "decision_number", "decided_budget", "updated_at"])
 
 
-def hand_over(case, data) -> None:
+def hand_over(case, data, actor) -> None:
     proposal = case.proposal
     hand_over_check(proposal)  # every house at the last stage and the BAST recorded (implementation.py)
     proposal.hand_over = Proposal.HandOver.HANDED_OVER

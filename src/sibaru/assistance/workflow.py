@@ -53,10 +53,25 @@ def _effects():
 
 
 def _effect(name):
-    def apply(case, data):
-        getattr(_effects(), name)(case, data)
+    def apply(case, data, actor):
+        getattr(_effects(), name)(case, data, actor)
 
     return apply
+
+
+def _regional_field_verifiers(case):
+    """The field verifiers of the regional offices (Balai/SNVT) whose region contains the proposal's: they
+    visit the locations, although the proposal is handled by the technical directorate."""
+    from sibaru.accounts.models import Membership, Organisation
+
+    region = case.region_id or ""
+    if not region:
+        return []
+    members = Membership.objects.filter(
+        role=Role.FIELD_VERIFIER, user__is_active=True, organisation__kind=Organisation.Kind.WORK_UNIT,
+        organisation__region_id__in=[region[:length] for length in range(2, len(region) + 1)],
+    ).select_related("user").order_by("user_id")
+    return [m.user for m in members]
 
 
 def _proposal_contact(case):
@@ -107,7 +122,8 @@ def _workflow(code: str, prefix: str, label, verification: str) -> Workflow:
             State("revision", _("Perbaikan"), deadline=_deadline("revision"), actor=Role.PROPOSER_OPERATOR,
                   public_hint=_("Pengusul melengkapi dokumen yang belum lengkap.")),
             State("field_verification", field_label, deadline=_deadline("field_verification"),
-                  actor=Role.VERIFIER, public_hint=_("Verifikator meninjau lokasi.")),
+                  actor=Role.VERIFIER, also_notify=_regional_field_verifiers,
+                  public_hint=_("Verifikator meninjau lokasi.")),
             State("for_decision", _("Menunggu penetapan"), deadline=_deadline("for_decision"),
                   actor=Role.DECISION_MAKER, public_hint=_("Usulan dipertimbangkan sesuai kuota tahun anggaran.")),
             State("decided", _("Ditetapkan"), actor=Role.VERIFIER,

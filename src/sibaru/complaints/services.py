@@ -37,6 +37,7 @@ from sibaru.core.services import (
     cases_apply_deadline_actions,
     request_fingerprint,
 )
+from sibaru.core.workflow import Actor
 
 logger = logging.getLogger(__name__)
 URL = re.compile(r"(https?://|www\.)\S+", re.IGNORECASE)
@@ -178,7 +179,7 @@ def _set_units(case: Case, complaint: Complaint, units: list[Organisation]) -> N
     case.handler = units[0]
 
 
-def verify_effect(case: Case, data: dict) -> None:
+def verify_effect(case: Case, data: dict, actor: Actor) -> None:
     complaint = case.complaint
     errors = {}
     category = Category.objects.filter(Q(code=str(data["category"])) | Q(pk=_int(data["category"])), active=True)
@@ -209,13 +210,13 @@ def verify_effect(case: Case, data: dict) -> None:
     data["category"] = category.code
 
 
-def reassign_effect(case: Case, data: dict) -> None:
+def reassign_effect(case: Case, data: dict, actor: Actor) -> None:
     units = _units(data["units"])
     _set_units(case, case.complaint, units)
     data["units"] = [u.pk for u in units]
 
 
-def forward_effect(case: Case, data: dict) -> None:
+def forward_effect(case: Case, data: dict, actor: Actor) -> None:
     receiver = str(data["forwarded_to"]).strip()
     if len(receiver) > 200:
         raise ValidationError({"forwarded_to": [_("Terlalu panjang: paling banyak 200 karakter.")]})
@@ -223,7 +224,7 @@ def forward_effect(case: Case, data: dict) -> None:
     case.complaint.save(update_fields=["forwarded_to"])
 
 
-def merge_effect(case: Case, data: dict) -> None:
+def merge_effect(case: Case, data: dict, actor: Actor) -> None:
     from sibaru.core.tracking import normalize_tracking_code
 
     code = normalize_tracking_code(str(data["duplicate_of"]))
@@ -235,18 +236,18 @@ def merge_effect(case: Case, data: dict) -> None:
     data["duplicate_of"] = original.tracking_code
 
 
-def convert_effect(case: Case, data: dict) -> None:
+def convert_effect(case: Case, data: dict, actor: Actor) -> None:
     from sibaru.information.services import info_request_from_complaint  # late: information is another service
 
     complaint = case.complaint
     if complaint.report_type != ReportType.INFORMATION_REQUEST:
         raise ActionNotAllowed(_("Hanya laporan berjenis permintaan informasi yang dapat dialihkan menjadi "
                                  "permohonan informasi publik."), code="not_information_request")
-    request_case, _token = info_request_from_complaint(complaint=complaint)
+    request_case, _token = info_request_from_complaint(complaint=complaint, actor=actor)
     data["information_request"] = request_case.tracking_code
 
 
-def rate_effect(case: Case, data: dict) -> None:
+def rate_effect(case: Case, data: dict, actor: Actor) -> None:
     complaint = case.complaint
     if complaint.rating is not None:
         raise ValidationError({"rating": [_("Laporan ini sudah Anda nilai.")]})
@@ -320,7 +321,7 @@ def _supervisors(case: Case) -> list:
     return []
 
 
-def escalate_effect(case: Case, data: dict) -> None:
+def escalate_effect(case: Case, data: dict, actor: Actor) -> None:
     complaint = case.complaint
     if complaint.escalated_for == case.state_entered_at:
         raise ValidationError({"due_date": [_("Tahap ini sudah dieskalasi.")]})

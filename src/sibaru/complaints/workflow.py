@@ -97,10 +97,10 @@ def _staff_page(case, roles):
 
 
 def _effect(name):
-    def apply(case, data):
+    def apply(case, data, actor):
         from sibaru.complaints import services
 
-        getattr(services, name)(case, data)
+        getattr(services, name)(case, data, actor)
 
     return apply
 

@@ -19,18 +19,25 @@ from sibaru.core.models import Case, Event, Notification
 logger = logging.getLogger(__name__)
 
 
-def _staff_recipients(case: Case, role: str | None) -> list[User]:
+def _staff_recipients(case: Case, state) -> list[User]:
+    """The state's actors in the handler organisation (or the case's assignee), then its `also_notify` staff."""
     organisation_id = case.handler_id or case.organisation_id
-    if not role or not organisation_id:
-        return []
-    if case.assignee_id:
-        return [case.assignee]
-    return [
-        m.user
-        for m in Membership.objects.filter(organisation_id=organisation_id, role=role, user__is_active=True)
-        .select_related("user")
-        .order_by("user_id")
-    ]
+    users: list[User] = []
+    if state.actor and organisation_id:
+        if case.assignee_id:
+            users = [case.assignee]
+        else:
+            users = [
+                m.user
+                for m in Membership.objects.filter(organisation_id=organisation_id, role=state.actor,
+                                                   user__is_active=True)
+                .select_related("user")
+                .order_by("user_id")
+            ]
+    if state.also_notify:
+        users += state.also_notify(case)
+    # A person in both groups is told once.
+    return list({user.pk: user for user in users}.values())
 
 
 def notifications_queue(*, case: Case, event: Event, flow, recipients) -> list[Notification]:
@@ -61,7 +68,7 @@ def notifications_queue(*, case: Case, event: Event, flow, recipients) -> list[N
                 rows.append(Notification(case=case, event=event, channel=Notification.Channel.EMAIL, user=user,
                                          email=email, language=language, subject=subject, body=body))
     if "handler" in recipients:
-        for user in _staff_recipients(case, state.actor):
+        for user in _staff_recipients(case, state):
             subject, body = message(user.language, "staff")
             rows.append(Notification(case=case, event=event, channel=Notification.Channel.IN_APP, user=user,
                                      language=user.language, subject=subject, body=body,

@@ -154,3 +154,13 @@ class Document:
 
     def render(self) -> bytes:
         return bytes(self.pdf.output())
+
+
+def pdf_response(content: bytes, filename: str):
+    """A PDF as a private download: never cached, never sniffed as something else."""
+    from django.http import FileResponse
+
+    response = FileResponse(BytesIO(content), as_attachment=True, filename=filename, content_type="application/pdf")
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

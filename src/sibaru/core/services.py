@@ -5,6 +5,7 @@ the deadline is moved and the notifications are queued in the outbox, or nothing
 """
 
 import hashlib
+import inspect
 import json
 from collections.abc import Callable, Iterable
 
@@ -60,6 +61,8 @@ def _days_left(case: Case) -> int | None:
 
 
 def _set_deadline(case: Case, flow: workflow.Workflow, state: workflow.State, *, resume: bool = False) -> None:
+    if state.keeps_clock and case.due_date is not None:
+        return  # one clock across the hand-over, overdue or not (State.keeps_clock)
     if state.paused:
         # The clock stops: no due date while the case waits; the days left (and their type) are kept.
         case.due_paused_days = _days_left(case)
@@ -92,6 +95,7 @@ def case_open(
     region=None,
     privacy: str = Privacy.PUBLIC,
     user=None,
+    role: str = "",
     note: str = "",
     attachments: Iterable[CheckedFile] = (),
     create_details: Callable[[Case], object] | None = None,
@@ -103,6 +107,7 @@ def case_open(
     `create_details(case)` creates the service's own one-to-one record in the same transaction.
     `idempotency` is (scope, key, request fingerprint): a repeat returns the first case.
     `submitted=False` opens a draft that only its own organisation sees until an action submits it.
+    `role`: the role in which `user` opens it for someone else (a coordinator converting a complaint).
     """
     flow = workflow.get(kind)
     if idempotency:
@@ -135,7 +140,7 @@ def case_open(
                 case=case,
                 action="open",
                 actor=actor,
-                actor_role="" if actor else Party.APPLICANT,
+                actor_role=role or ("" if actor else Party.APPLICANT),
                 to_state=state.code,
                 note=note,
                 public=True,
@@ -204,8 +209,10 @@ def case_apply_action(
                 errors[name] = [_("Wajib diisi.")]
         if errors:
             raise ValidationError(errors)
+        actor_role = sorted(acting_roles)[0]
+        actor = user if getattr(user, "is_authenticated", False) else None
         if spec.effect:
-            spec.effect(locked, data)
+            _run_effect(spec.effect, locked, data, workflow.Actor(user=actor, role=actor_role))
         from_state = locked.state
         now = timezone.now()
         if spec.target and spec.target != from_state:
@@ -215,12 +222,11 @@ def case_apply_action(
             _set_deadline(locked, flow, target, resume=spec.resumes)
             locked.closed_at = now if target.final else None
         locked.save()
-        actor = user if getattr(user, "is_authenticated", False) else None
         event = append_event(
             case=locked,
             action=spec.code,
             actor=actor,
-            actor_role=sorted(acting_roles)[0],
+            actor_role=actor_role,
             from_state=from_state,
             to_state=locked.state,
             note=note,
@@ -236,6 +242,14 @@ def case_apply_action(
                   "last_event_hash"):
         setattr(case, field, getattr(locked, field))
     return event
+
+
+def _run_effect(effect: Callable, case: Case, data: dict, actor: workflow.Actor) -> None:
+    # Effects declared as `(case, data)` predate the actor and still work.
+    if len(inspect.signature(effect).parameters) > 2:
+        effect(case, data, actor)
+    else:
+        effect(case, data)
 
 
 def cases_apply_deadline_actions(*, today=None, batch_size: int = 500) -> int:

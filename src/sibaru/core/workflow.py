@@ -7,11 +7,15 @@ diagram. The engine that applies an action is `sibaru.core.services.case_apply_a
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.utils.functional import Promise
 
 from sibaru.accounts.roles import Party, Role
 from sibaru.core.models import DayType
+
+if TYPE_CHECKING:
+    from sibaru.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,20 @@ class State:
     paused: bool = False
     # An action the system takes by itself once the state's deadline has passed (`cases_apply_deadline_actions`).
     on_deadline: str | None = None
+    # Entering this state keeps the deadline already running (its start, days, due date and extension), so one
+    # legal clock runs across a hand-over and an overdue case stays overdue; `deadline` applies only when none runs.
+    keeps_clock: bool = False
+    # `also_notify(case)`: staff outside the handler organisation who also act in this state (a regional office),
+    # told with the state's actors; a list of users.
+    also_notify: Callable | None = None
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who takes an action: a staff user in one of their roles, or a party (applicant, system) with no user."""
+
+    user: "User | None"
+    role: str
 
 
 @dataclass(frozen=True)
@@ -53,8 +71,9 @@ class Action:
     public: bool = True
     # Who is told: "applicant" (the person who opened the case) and/or "handler" (the next actors).
     notify: tuple[str, ...] = ("applicant", "handler")
-    # Optional `effect(case, data)`: validates `data` and sets the case's own fields (handler, assignee…)
-    # inside the engine's transaction, before the event is written.
+    # Optional `effect(case, data, actor)`: validates `data` and sets the case's own fields (handler, assignee…)
+    # inside the engine's transaction, before the event is written. `actor` (an `Actor`) is who takes the
+    # action; an effect declared with two parameters is called without it.
     effect: Callable | None = None
     # Keys of `data` kept in the event besides `needs`.
     record: tuple[str, ...] = ()
@@ -105,6 +124,8 @@ class Workflow:
         for state in self.states:
             if state.on_deadline and state.on_deadline not in actions:
                 raise ValueError(f"{self.kind}.{state.code}: unknown deadline action {state.on_deadline}")
+            if state.keeps_clock and (state.paused or state.final):
+                raise ValueError(f"{self.kind}.{state.code}: a paused or final state has no clock to keep")
         if bool(self.extra_scope) != bool(self.extra_scope_check):
             raise ValueError(f"{self.kind}: extra_scope and extra_scope_check go together")
 

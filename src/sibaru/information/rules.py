@@ -2,7 +2,8 @@
 
 Each function validates the action's `data` and raises ValidationError (a field → messages) or
 ActionNotAllowed before anything is kept; the engine rolls back the whole action when one is raised.
-Computed values are written back into `data`, so the event records them.
+Computed values are written back into `data`, so the event records them. Each is called
+`(case, data, actor)` by the engine (see sibaru.core.workflow.Action).
 """
 
 from django.conf import settings
@@ -25,7 +26,7 @@ from sibaru.information.models import (
 from sibaru.information.workflow import EXTENSION_DAYS
 
 
-def assign(case, data):
+def assign(case, data, actor):
     try:
         case.handler = Organisation.objects.get(
             pk=data["handler"], kind__in=[Organisation.Kind.DIRECTORATE, Organisation.Kind.WORK_UNIT]
@@ -34,7 +35,7 @@ def assign(case, data):
         raise ValidationError({"handler": [_("Unit tidak dikenal.")]}) from None
 
 
-def extend(case, data):
+def extend(case, data, actor):
     request = case.information_request
     if request.extended_on:
         raise ActionNotAllowed(
@@ -87,7 +88,7 @@ def _exempt_parts(raw, errors: dict) -> list[ExemptPart]:
     return parts
 
 
-def answer(case, data):
+def answer(case, data, actor):
     """The written notice (Pasal 22(7)): validated whole, then kept with its exempt parts."""
     request = case.information_request
     errors: dict[str, list[str]] = {}
@@ -143,7 +144,7 @@ def answer(case, data):
         data["catalogue_entry"] = entry.pk
 
 
-def decide_objection(case, data):
+def decide_objection(case, data, actor):
     objection = case.information_objection
     if data.get("outcome") not in ObjectionOutcome.values:
         raise ValidationError({"outcome": [_("Pilih keputusan atasan PPID.")]})

@@ -7,11 +7,9 @@ Objection (its own case, linked to the request): received by the PPID's superior
 working days; the answer tells the requester of the Komisi Informasi route (14 working days).
 """
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sibaru.accounts.roles import Role
-from sibaru.core import calendar
 from sibaru.core.workflow import Action, Deadline, State, Workflow, register
 
 REQUEST_KIND = "information_request"
@@ -24,20 +22,11 @@ DISPUTE_DAYS = 14  # Pasal 37(2)
 PPID = (Role.PPID_OFFICER,)
 
 
-def _keep_the_clock(case):
-    """The answer is due 10 working days after receipt whoever holds the request: moving it to the unit
-    keeps the due date (the engine counts a new state's deadline from today)."""
-    due = case.extended_due_date or case.due_date
-    if due is None:
-        return Deadline(ANSWER_DAYS)
-    return Deadline(max(calendar.working_days_between(timezone.localdate(), due), 0))
-
-
 def _rule(name):
-    def apply(case, data):
+    def apply(case, data, actor):
         from sibaru.information import rules  # late: rules reads models
 
-        getattr(rules, name)(case, data)
+        getattr(rules, name)(case, data, actor)
 
     return apply
 
@@ -72,7 +61,9 @@ REQUEST = register(
         states=(
             State("registered", _("Terdaftar"), deadline=Deadline(ANSWER_DAYS), actor=Role.PPID_OFFICER,
                   public_hint=_("PPID mencatat permohonan Anda dan mencari unit yang menguasai informasinya.")),
-            State("in_process", _("Diproses"), deadline=_keep_the_clock, actor=Role.UNIT_OFFICER,
+            # The answer is due 10 working days after receipt whoever holds the request (Pasal 22(7)).
+            State("in_process", _("Diproses"), deadline=Deadline(ANSWER_DAYS), keeps_clock=True,
+                  actor=Role.UNIT_OFFICER,
                   public_hint=_("Unit yang menguasai informasi sedang menyiapkannya untuk PPID.")),
             State("answered", _("Dijawab"), final=True,
                   public_hint=_("PPID sudah memberi pemberitahuan tertulis. Bila tidak puas, Anda dapat mengajukan "
