@@ -69,8 +69,20 @@ def objection_row(objection) -> list[str]:
     return [
         objection.registration_number, _day(objection.received_on), identity, objection.request.registration_number,
         objection.request.information, objection.request.purpose, f"{objection.ground}: {objection.ground.text}",
-        objection.get_outcome_display() or _("Dalam proses"), _day(objection.decided_at), superior, "",
+        objection.get_outcome_display() or _("Dalam proses"), _day(objection.decided_at), superior,
+        requester_response(objection),
     ]
+
+
+def requester_response(objection) -> str:
+    """The register's last column: what the requester did after the superior's response, as the PPID recorded
+    it; empty while the objection awaits that response."""
+    if not objection.outcome:
+        return ""
+    if not objection.requester_response:
+        return _("Belum ada tanggapan pemohon yang tercatat")
+    text = f"{objection.get_requester_response_display()}, {_day(objection.requester_response_on)}"
+    return f"{text}. {objection.requester_response_note}" if objection.requester_response_note else text
 
 
 def _sheet(workbook, title, headers, rows):

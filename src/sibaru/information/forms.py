@@ -15,6 +15,7 @@ from sibaru.information.models import (
     ObjectionOutcome,
     Obtain,
     Outcome,
+    RequesterResponse,
     RequesterType,
 )
 
@@ -162,6 +163,19 @@ class ObjectionDecisionForm(forms.Form):
                                 widget=forms.RadioSelect)
     response = forms.CharField(label=_("Tanggapan tertulis dan alasannya"), max_length=4000,
                                widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class RequesterResponseForm(forms.Form):
+    """What the requester did after the superior's response, for the objection register."""
+
+    response = forms.ChoiceField(label=_("Tanggapan pemohon"), choices=RequesterResponse.choices,
+                                 widget=forms.RadioSelect)
+    responded_on = forms.DateField(label=_("Tanggal tanggapan pemohon"),
+                                   help_text=_("Tanggal pemohon menyampaikan tanggapannya atau mendaftarkan sengketa."),
+                                   widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    note = forms.CharField(label=_("Keterangan (tidak wajib)"), required=False, max_length=2000,
+                           help_text=_("Misalnya nomor registrasi sengketa di Komisi Informasi."),
+                           widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ReportPeriodForm(forms.Form):

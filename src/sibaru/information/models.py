@@ -224,6 +224,13 @@ class ObjectionOutcome(models.TextChoices):
     PARTLY = "partly", _("Keberatan diterima sebagian")
 
 
+class RequesterResponse(models.TextChoices):
+    """What the requester did after the superior's response: the register's "tanggapan pemohon" (Perki 1/2021)."""
+
+    ACCEPTED = "accepted", _("Menerima tanggapan atasan PPID")
+    DISPUTE = "dispute", _("Mengajukan sengketa ke Komisi Informasi")
+
+
 class Objection(models.Model):
     """An objection to the PPID's superior (UU 14/2008 Pasal 35–36; Perki 1/2021 Pasal 39–41)."""
 
@@ -240,6 +247,11 @@ class Objection(models.Model):
                                blank=True)
     response = models.TextField(_("tanggapan atasan PPID"), blank=True)
     decided_at = models.DateTimeField(_("tanggal tanggapan"), null=True, blank=True)
+    # Recorded by the PPID once the requester answers (or files a dispute, UU 14/2008 Pasal 37); empty until then.
+    requester_response = models.CharField(_("tanggapan pemohon"), max_length=10, choices=RequesterResponse.choices,
+                                          blank=True)
+    requester_response_on = models.DateField(_("tanggal tanggapan pemohon"), null=True, blank=True)
+    requester_response_note = models.TextField(_("keterangan tanggapan pemohon"), blank=True)
 
     class Meta:
         verbose_name = _("keberatan")

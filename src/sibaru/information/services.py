@@ -25,6 +25,7 @@ from sibaru.core.events import append_event
 from sibaru.core.models import Case, Notification
 from sibaru.core.scope import roles_for_case
 from sibaru.core.services import ActionNotAllowed, case_apply_action, case_open, request_fingerprint
+from sibaru.core.workflow import Actor
 from sibaru.information.models import (
     Decision,
     Delivery,
@@ -32,6 +33,7 @@ from sibaru.information.models import (
     Objection,
     ObjectionGround,
     Obtain,
+    RequesterResponse,
     RequesterType,
 )
 from sibaru.information.selectors import objection_window
@@ -146,9 +148,10 @@ def info_request_submit(
     return case, (None if getattr(case, "replayed", False) else token)
 
 
-def info_request_from_complaint(*, complaint) -> tuple[Case, str]:
+def info_request_from_complaint(*, complaint, actor: Actor) -> tuple[Case, str]:
     """Open the information request a "permintaan informasi" complaint becomes, without retyping; returns (case,
-    private token). Called by the complaint's conversion (inside its transaction, the complaint's case locked).
+    private token). Called by the complaint's conversion (inside its transaction, the complaint's case locked)
+    with the `actor` who converts it, whom both of the request's first events name.
 
     The complaint holds no NIK, address or identity document, so the request is flagged `identity_pending`
     and the PPID asks the requester for them. Its clock starts today, when the PPID receives it."""
@@ -175,13 +178,15 @@ def info_request_from_complaint(*, complaint) -> tuple[Case, str]:
         subject=complaint.title,
         organisation=_ministry(),
         region=source.region,
+        user=actor.user,
+        role=actor.role,
         note=_("Dialihkan dari pengaduan %(code)s (jenis permintaan informasi). Identitas pemohon (NIK, alamat, "
                "dokumen identitas) dan tujuan penggunaan informasi belum lengkap: PPID memintanya kepada pemohon.")
         % {"code": source.tracking_code},
         create_details=create_details,
     )
     # The link back, with its code in the data, for the staff's timeline (the complaint records the other way).
-    append_event(case=case, action="converted_from_complaint", actor_role=Role.COMPLAINT_COORDINATOR,
+    append_event(case=case, action="converted_from_complaint", actor=actor.user, actor_role=actor.role,
                  from_state=case.state, to_state=case.state, public=False, data={"complaint": source.tracking_code})
     if email:
         # The requester was not there when it was opened: the private link (for an objection) goes by e-mail.
@@ -368,6 +373,42 @@ def info_objection_submit(
 def info_objection_decide(*, objection: Objection, user, outcome: str, response: str) -> None:
     case_apply_action(case=objection.case, action="decide", user=user, note=response,
                       data={"outcome": outcome, "response": response})
+
+
+def info_objection_response_record(*, objection: Objection, user, response: str, responded_on,
+                                   note: str = "") -> Objection:
+    """The PPID records what the requester did after the superior's response (the objection register's
+    "tanggapan pemohon"): accepted it, or took it to the Komisi Informasi (UU 14/2008 Pasal 37). A later record
+    replaces an earlier one (a requester may accept, then dispute within the 14 working days)."""
+    roles = roles_for_case(user, objection.case) & PPID_ROLES
+    if not roles:
+        raise PermissionDenied(_("Hanya PPID yang mencatat tanggapan pemohon."))
+    note = (note or "").strip()
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=objection.case_id)
+        locked = Objection.objects.get(pk=objection.pk)
+        if not locked.outcome:
+            raise ActionNotAllowed(_("Atasan PPID belum menanggapi keberatan ini."), code="objection_not_decided")
+        errors: dict[str, list[str]] = {}
+        if response not in RequesterResponse.values:
+            errors["response"] = [_("Pilih tanggapan pemohon.")]
+        if responded_on is None:
+            errors["responded_on"] = [_("Isi tanggal tanggapan pemohon.")]
+        elif not timezone.localdate(locked.decided_at) <= responded_on <= timezone.localdate():
+            errors["responded_on"] = [_("Tanggal harus antara tanggal tanggapan atasan PPID (%(day)s) dan hari ini.")
+                                      % {"day": timezone.localdate(locked.decided_at).strftime("%d-%m-%Y")}]
+        if len(note) > 2000:
+            errors["note"] = [_("Terlalu panjang: paling banyak 2000 karakter.")]
+        if errors:
+            raise ValidationError(errors)
+        locked.requester_response, locked.requester_response_on = response, responded_on
+        locked.requester_response_note = note
+        locked.save(update_fields=["requester_response", "requester_response_on", "requester_response_note"])
+        append_event(case=case, action="requester_response", actor=user, actor_role=sorted(roles)[0],
+                     from_state=case.state, to_state=case.state, public=False,
+                     note=f"{RequesterResponse(response).label} ({responded_on.strftime('%d-%m-%Y')}). {note}".strip(),
+                     data={"response": response, "responded_on": responded_on.isoformat()})
+    return locked
 
 
 def info_reminders_send(*, today=None) -> int:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("permohonan/<str:tracking_code>/<str:token>/", views.private, name="private"),
     path("permohonan/<str:tracking_code>/<str:token>/keberatan/", views.objection_submit, name="object"),
     path("permohonan/<str:tracking_code>/<str:token>/kuitansi/", views.fee_receipt, name="receipt"),
+    path("permohonan/<str:tracking_code>/<str:token>/tanda-terima/", views.request_receipt, name="request_receipt"),
     path("daftar/", views.catalogue, name="catalogue"),
     path("daftar/<int:pk>/", views.catalogue_entry, name="catalogue_entry"),
     path("daftar/<int:pk>/dokumen/", views.catalogue_document, name="catalogue_document"),

@@ -12,16 +12,18 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from sibaru.accounts.roles import Role
 from sibaru.core.models import Case, Event
+from sibaru.core.pdf import pdf_response
 from sibaru.core.scope import is_administrator, is_staff_member, memberships_of, roles_for_case
 from sibaru.core.selectors import case_for_staff
 from sibaru.core.services import ActionNotAllowed, IdempotencyConflict
-from sibaru.information import exports, selectors, services
+from sibaru.information import documents, exports, selectors, services
 from sibaru.information.forms import (
     AnswerForm,
     AssignForm,
@@ -32,6 +34,7 @@ from sibaru.information.forms import (
     ObjectionDecisionForm,
     ObjectionForm,
     ReportPeriodForm,
+    RequesterResponseForm,
     RequestForm,
 )
 from sibaru.information.models import CatalogueEntry, Decision, InfoClass, InformationRequest, Objection
@@ -109,6 +112,7 @@ def submitted(request, tracking_code):
     return render(request, "information/submitted.html", {
         "info": info, "case": info.case, "clock": clock,
         "private_url": _private_url(request, info.case, token) if token else "",
+        "receipt_url": reverse("information:request_receipt", args=[tracking_code, token]) if token else "",
         # Only the person who sent it (their session holds the token) sees what matches their words.
         "suggestions": selectors.catalogue_suggestions(info.information) if token else [],
     })
@@ -169,6 +173,14 @@ def fee_receipt(request, tracking_code, token):
     info = _by_token(tracking_code, token)
     decision = get_object_or_404(Decision, request=info, fee_paid_at__isnull=False)
     return render(request, "information/receipt.html", {"info": info, "decision": decision})
+
+
+@require_GET
+def request_receipt(request, tracking_code, token):
+    """The receipt as a PDF, for whoever holds the private link."""
+    info = _by_token(tracking_code, token)
+    return pdf_response(documents.request_receipt_pdf(info, language=get_language()),
+                        documents.request_receipt_filename(info))
 
 
 @require_GET
@@ -349,8 +361,31 @@ def manage_objection(request, tracking_code):
     objection = Objection.objects.select_related("request__case", "ground").get(case=case)
     roles = roles_for_case(request.user, case)
     can_decide = case.closed_at is None and bool(roles & {Role.PPID_SUPERIOR})
-    form = ObjectionDecisionForm(request.POST or None) if can_decide else None
-    if request.method == "POST":
+    # Once decided, the PPID records the requester's response for the register (services.py).
+    can_record_response = bool(objection.outcome) and bool(roles & services.PPID_ROLES)
+    recording = request.method == "POST" and request.POST.get("op") == "requester_response"
+    decide_data = request.POST if request.method == "POST" and not recording else None
+    form = ObjectionDecisionForm(decide_data) if can_decide else None
+    response_form = RequesterResponseForm(
+        request.POST if recording else None, prefix="response",
+        initial={"response": objection.requester_response, "responded_on": objection.requester_response_on,
+                 "note": objection.requester_response_note},
+    ) if can_record_response else None
+    if recording:
+        if not can_record_response:
+            raise PermissionDenied(_("Hanya PPID yang mencatat tanggapan pemohon, setelah keberatan ditanggapi."))
+        if response_form.is_valid():
+            try:
+                services.info_objection_response_record(objection=objection, user=request.user,
+                                                        **response_form.cleaned_data)
+            except ValidationError as error:
+                _add_errors(response_form, error)
+            except ActionNotAllowed as error:
+                response_form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Tanggapan pemohon tercatat di register keberatan."))
+                return redirect("information:manage_objection", tracking_code=tracking_code)
+    elif request.method == "POST":
         if not can_decide:
             raise PermissionDenied(_("Hanya atasan PPID yang menanggapi keberatan."))
         if form.is_valid():
@@ -368,8 +403,8 @@ def manage_objection(request, tracking_code):
     return render(request, "information/manage_objection.html", {
         "objection": objection, "case": case, "info": info, "decision": decision,
         "exempt_parts": list(decision.exempt_parts.select_related("ground")) if decision else [],
-        "deadlines": selectors.objection_deadlines(objection), "form": form,
-    }, status=400 if form is not None and form.errors else 200)
+        "deadlines": selectors.objection_deadlines(objection), "form": form, "response_form": response_form,
+    }, status=400 if any(f is not None and f.errors for f in (form, response_form)) else 200)
 
 
 def _require_role(user, roles):
