@@ -29,6 +29,7 @@ def _mount() -> None:
     api.add_router("/proposals", "sibaru.assistance.api.router")
     api.add_router("/proposals", "sibaru.assistance.api_checkpoints.router")
     api.add_router("/proposals", "sibaru.assistance.api_implementation.router")
+    api.add_router("/proposals", "sibaru.assistance.api_beneficiaries.router")
     api.add_router("/complaints", "sibaru.complaints.api.router")
     api.add_router("/information-requests", "sibaru.information.api.router")
     api.add_router("/information-catalogue", "sibaru.information.api.catalogue_router")

@@ -10,14 +10,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from sibaru.accounts.roles import Role
 from sibaru.api.errors import ApiError
-from sibaru.assistance import rules, services
+from sibaru.assistance import documents, rules, services
+from sibaru.assistance.forms import LATITUDE_RANGE, LONGITUDE_RANGE
 from sibaru.assistance.models import (
+    FieldVisit,
     Programme,
     ProgrammeType,
     Proposal,
@@ -28,8 +31,9 @@ from sibaru.assistance.models import (
 )
 from sibaru.assistance.selectors import proposal_for, proposals_visible_to, proposals_with_last_change
 from sibaru.core import workflow
-from sibaru.core.attachments import check_upload
+from sibaru.core.attachments import IMAGE_TYPES, check_upload
 from sibaru.core.models import Event
+from sibaru.core.pdf import pdf_response
 from sibaru.core.scope import roles_for_case
 from sibaru.core.selectors import public_status
 from sibaru.core.services import ActionNotAllowed, case_apply_action
@@ -592,7 +596,7 @@ class FieldVisitOut(Schema):
 
 @router.post("/{tracking_code}/field-visits", response={201: FieldVisitOut})
 def field_visit(request, tracking_code: str, payload: FieldVisitIn):
-    """A technical or site verification visit (photos are added through the web page)."""
+    """A technical or site verification visit; add its photos with .../field-visits/{id}/photos."""
     proposal = _proposal(request, tracking_code)
     location = None
     if payload.location_region_code:
@@ -607,3 +611,64 @@ def field_visit(request, tracking_code: str, payload: FieldVisitIn):
     except ActionNotAllowed as error:
         raise _conflict(error) from None
     return Status(201, {"id": visit.pk, "visited_on": visit.visited_on, "result": visit.result})
+
+
+class PhotoOut(Schema):
+    id: int
+    visit: int
+    file_name: str
+    content_type: str
+    size: int
+    sha256: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+
+
+def _coordinate(value: Decimal | None, bounds: tuple[Decimal, Decimal], field: str, message: str) -> Decimal | None:
+    if value is None:
+        return None
+    if not bounds[0] <= value <= bounds[1]:
+        raise _invalid(field, message)
+    return value.quantize(Decimal("0.000001"))  # the column keeps six decimals (about 10 cm)
+
+
+@router.post("/{tracking_code}/field-visits/{visit_id}/photos", response={201: PhotoOut})
+def field_visit_photo(request, tracking_code: str, visit_id: int, photo: File[UploadedFile],
+                      latitude: Form[Decimal | None] = None, longitude: Form[Decimal | None] = None):
+    """Add a photo (JPG, PNG or WEBP, checked by content) to a recorded visit, with where it was taken. Multipart."""
+    proposal = _proposal(request, tracking_code)
+    visit = FieldVisit.objects.filter(pk=visit_id, proposal=proposal).select_related("proposal").first()
+    if visit is None:
+        raise Http404
+    latitude = _coordinate(latitude, LATITUDE_RANGE, "latitude", _("Lintang di Indonesia antara -11,5 dan 6,5."))
+    longitude = _coordinate(longitude, LONGITUDE_RANGE, "longitude", _("Bujur di Indonesia antara 94,5 dan 141,5."))
+    try:
+        checked = check_upload(photo, allowed=IMAGE_TYPES)
+    except ValidationError as error:
+        status = 413 if error.code == "too_large" else 415
+        raise ApiError(status, error.code, error.messages[0], {"photo": error.messages}) from None
+    try:
+        saved = services.field_visit_photo_add(visit=visit, user=request.auth, checked=checked, latitude=latitude,
+                                       longitude=longitude)
+    except ActionNotAllowed as error:
+        raise _conflict(error) from None
+    a = saved.attachment
+    return Status(201, {"id": saved.pk, "visit": visit.pk, "file_name": a.original_name,
+                        "content_type": a.content_type, "size": a.size, "sha256": a.sha256,
+                        "latitude": saved.latitude, "longitude": saved.longitude})
+
+
+# --- The PDFs -----------------------------------------------------------------------------------------------
+
+
+@router.get("/{tracking_code}/pdf/{kind}")
+def proposal_pdf(request, tracking_code: str, kind: str):
+    """A PDF of the proposal, in the request's language (Accept-Language): `tanda-terima` (receipt of the
+    latest submission), `pemberitahuan-perbaikan` (revision notice) or `surat-penetapan` (decision letter).
+    404 when the proposal has none yet: a receipt once sent, a notice once sent back, a letter once decided."""
+    proposal = _proposal(request, tracking_code)
+    found = documents.KINDS.get(kind)
+    if found is None or not found.exists(proposal):
+        raise Http404
+    return pdf_response(documents.render(proposal, found, language=get_language()),
+                        documents.filename(proposal, found))

@@ -261,6 +261,21 @@ def field_visit_record(
     return visit
 
 
+def field_visit_photo_add(*, visit: FieldVisit, user, checked: CheckedFile, latitude=None,
+                          longitude=None) -> FieldVisitPhoto:
+    """One more geotagged photo of a recorded visit, by the verifiers who record visits, while the proposal is
+    at field verification: one transaction with its internal event, and no file left behind on failure."""
+    with files_removed_on_error(), transaction.atomic():
+        case = _locked(visit.proposal)
+        role = _require_roles(user, case, (Role.VERIFIER, Role.FIELD_VERIFIER))
+        _require_state(case, ("field_verification",), _("Kunjungan lapangan dicatat pada tahap verifikasi lapangan."))
+        event = append_event(case=case, action="field_visit_photo", actor=user, actor_role=role,
+                             from_state=case.state, to_state=case.state, public=False, data={"visit": visit.pk})
+        attachment = attachment_store(case=case, checked=checked, user=user, event=event)
+        return FieldVisitPhoto.objects.create(visit=visit, attachment=attachment, latitude=latitude,
+                                              longitude=longitude)
+
+
 def proposal_endorse(*, proposal: Proposal, user) -> Proposal:
     """The province's endorsement of a submitted proposal of one of its regencies/cities."""
     with transaction.atomic():

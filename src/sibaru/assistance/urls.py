@@ -54,4 +54,8 @@ urlpatterns = [
          name="implementation_file"),
     path("<str:tracking_code>/pelaksanaan/<slug:record>/", views_implementation.implementation_record,
          name="implementation_record"),
+    path("<str:tracking_code>/pelaksanaan/<slug:record>/<int:pk>/ubah/", views_implementation.implementation_edit,
+         name="implementation_edit"),
+    path("<str:tracking_code>/pelaksanaan/<slug:record>/<int:pk>/hapus/", views_implementation.implementation_remove,
+         name="implementation_remove"),
 ]

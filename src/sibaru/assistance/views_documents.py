@@ -1,15 +1,14 @@
 """The Bantuan PDFs as downloads: to anyone who may see the proposal, once the document exists."""
 
-from io import BytesIO
-
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from sibaru.assistance import documents
 from sibaru.assistance.models import Proposal
 from sibaru.assistance.selectors import proposal_for
+from sibaru.core.pdf import pdf_response
 
 
 @login_required
@@ -24,8 +23,4 @@ def proposal_pdf(request, tracking_code, document):
     if kind is None or not kind.exists(proposal):
         raise Http404
     content = documents.render(proposal, kind, language=get_language())
-    response = FileResponse(BytesIO(content), as_attachment=True, filename=documents.filename(proposal, kind),
-                            content_type="application/pdf")
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return pdf_response(content, documents.filename(proposal, kind))
