@@ -128,6 +128,15 @@ else:
 # Background work: Django's tasks API, stored in the database and run by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# --- Periodic jobs (core/periodic.py): bin/serve runs them by itself unless off; production may use cron.
+PERIODIC_JOBS = env_bool("PERIODIC_JOBS", not PRODUCTION)
+# Minutes between two runs of a job, e.g. "complaints_sweep=30,verify_events=10080".
+PERIODIC_JOBS_MINUTES = {
+    name.strip(): env_int_value("PERIODIC_JOBS_MINUTES", minutes)
+    for name, _sep, minutes in (item.partition("=") for item in env_list("PERIODIC_JOBS_MINUTES"))
+}
+# --- end of periodic jobs
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -186,6 +195,8 @@ WHITENOISE_USE_FINDERS = MODE == "test"
 # Uploads: the limit of one attachment, in bytes (5 MB by default, as SIBARU's proposal documents).
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
 EXPORT_MAX_ROWS = env_int("EXPORT_MAX_ROWS", 100_000)  # rows of one XLSX export of a list (core/exports.py)
+EXPORT_DIRECT_MAX_ROWS = env_int("EXPORT_DIRECT_MAX_ROWS", 500)  # a longer list is exported in the background
+EXPORT_JOB_EXPIRY_HOURS = env_int("EXPORT_JOB_EXPIRY_HOURS", 24)  # background exports are deleted after this
 DATA_UPLOAD_MAX_MEMORY_SIZE = ATTACHMENT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

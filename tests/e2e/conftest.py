@@ -68,8 +68,14 @@ class _BrowserProblems(list):
     def watch(self, page):
         page.on("pageerror", lambda error: self.add(f"JavaScript error: {error}"))
         page.on("console", self._console)
-        page.on("requestfailed", lambda request: self.add(f"request failed: {request.url} ({request.failure})"))
+        page.on("requestfailed", self._request_failed)
         page.on("response", self._response)
+
+    def _request_failed(self, request):
+        # ERR_ABORTED is the browser cancelling a load because the page moved on (a favicon still loading
+        # when a test clicks a link): not a failure of the site.
+        if request.failure != "net::ERR_ABORTED":
+            self.add(f"request failed: {request.url} ({request.failure})")
 
     def add(self, problem):
         print(f"browser: {problem}")

@@ -57,6 +57,21 @@ EVENT_LABELS = {
     "fee_paid": gettext_lazy("Biaya salinan dibayar"),
     "objection_filed": gettext_lazy("Keberatan diajukan"),
     "converted_from_complaint": gettext_lazy("Dialihkan dari pengaduan"),
+    "field_visit_photo": gettext_lazy("Foto kunjungan lapangan ditambahkan"),
+    "requester_response": gettext_lazy("Tanggapan pemohon dicatat"),
+    "decree_updated": gettext_lazy("SK penerima bantuan diubah"),
+    "decree_deleted": gettext_lazy("SK penerima bantuan dihapus"),
+    "group_updated": gettext_lazy("Kelompok penerima bantuan diubah"),
+    "group_deleted": gettext_lazy("Kelompok penerima bantuan dihapus"),
+    "facilitator_updated": gettext_lazy("Fasilitator lapangan diubah"),
+    "facilitator_deleted": gettext_lazy("Fasilitator lapangan dihapus"),
+    "supplier_updated": gettext_lazy("Penyedia bahan diubah"),
+    "supplier_deleted": gettext_lazy("Penyedia bahan dihapus"),
+    "purchase_line_updated": gettext_lazy("Pembelian bahan diubah"),
+    "purchase_line_deleted": gettext_lazy("Pembelian bahan dihapus"),
+    "tranche_voided": gettext_lazy("Pencairan tahap dibatalkan"),
+    "progress_voided": gettext_lazy("Laporan kemajuan dibatalkan"),
+    "hand_over_step_voided": gettext_lazy("Langkah serah terima dibatalkan"),
 }
 
 
