@@ -6,7 +6,7 @@ MANAGE := $(PY) manage.py
 PG_URL ?= postgres://postgres@127.0.0.1:5432/sibaru
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test test-sqlite test-postgres setup screenshots lint lock messages clean
+.PHONY: run test test-sqlite test-postgres setup screenshots lint lock messages clean bench
 
 # The virtual environment is rebuilt when a lock file changes.
 $(VENV)/.installed: requirements.lock requirements-dev.lock
@@ -63,6 +63,11 @@ lock: $(VENV)/.installed
 	$(PY) -m pip install --quiet uv
 	$(VENV)/bin/uv pip compile --python-version 3.12 --generate-hashes -q requirements.in -o requirements.lock
 	$(VENV)/bin/uv pip compile --python-version 3.12 --generate-hashes -q requirements-dev.in -o requirements-dev.lock
+
+# The budgets of the design on a generated dataset (bench/README.md): BENCH_SCALE=1 is the national one.
+BENCH_SCALE ?= 0.01
+bench: $(VENV)/.installed
+	rm -f var/bench/sibaru-bench.sqlite3* && $(PY) bench/generate.py --scale $(BENCH_SCALE) && $(PY) bench/bench_requests.py
 
 clean:
 	rm -rf $(VENV) var
