@@ -11,6 +11,7 @@ from django.utils import timezone
 from sibaru.core import workflow
 from sibaru.core.models import Case, Event, Notification
 from sibaru.core.scope import cases_visible_to
+from sibaru.core.tracking import normalize_tracking_code
 
 DUE_SOON_DAYS = 3
 
@@ -56,7 +57,12 @@ def inbox(user, filters: InboxFilters, *, cursor: str = "", limit: int = 50) -> 
     elif filters.due == "soon":
         cases = cases.filter(closed_at=None, due_date__gte=today, due_date__lte=today + timedelta(days=DUE_SOON_DAYS))
     if filters.q:
-        cases = cases.filter(Q(tracking_code__icontains=filters.q.strip()) | Q(subject__icontains=filters.q.strip()))
+        # A whole tracking code is one indexed lookup; anything else searches the codes and subjects.
+        if code := normalize_tracking_code(filters.q):
+            cases = cases.filter(tracking_code=code)
+        else:
+            text = filters.q.strip()
+            cases = cases.filter(Q(tracking_code__icontains=text) | Q(subject__icontains=text))
     if cursor and (position := _decode_cursor(cursor)):
         stamp, pk = position
         cases = cases.filter(Q(updated_at__lt=stamp) | Q(updated_at=stamp, pk__lt=pk))

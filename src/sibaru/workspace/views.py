@@ -99,7 +99,8 @@ def inbox(request):
     page = inbox_page(request.user, filters, cursor=request.GET.get("cursor", ""))
     query = request.GET.copy()
     query.pop("cursor", None)
-    rows = [(case, workflow.get(case.kind)) for case in page.items]
+    # The flow and the state looked up once per row here, not by a loop over every state in the template.
+    rows = [(case, flow, flow.state(case.state)) for case in page.items for flow in [workflow.get(case.kind)]]
     return render(
         request,
         "workspace/inbox.html",

@@ -77,6 +77,16 @@ def test_the_inbox_filters_and_pages_with_a_cursor(client, people, cases, region
     assert cases["bandung"].tracking_code not in handed
 
 
+def test_the_search_finds_a_typed_tracking_code_and_words_of_the_subject(client, people, cases):
+    client.force_login(people["coordinator"])
+    code = cases["semarang"].tracking_code
+    typed = code.lower().replace("-", " ")  # as read out on the phone
+    found = client.get(reverse("workspace:inbox"), {"q": typed}).content.decode()
+    assert code in found and cases["bandung"].tracking_code not in found
+    found = client.get(reverse("workspace:inbox"), {"q": "dari Bandung"}).content.decode()
+    assert cases["bandung"].tracking_code in found and code not in found
+
+
 def test_overdue_filter_shows_only_late_open_cases(client, people, cases):
     Case.objects.filter(pk=cases["semarang"].pk).update(due_date="2020-01-02")
     client.force_login(people["coordinator"])
