@@ -111,7 +111,7 @@ def background_download(page, title, tmp_path, *, screenshot_name=None):
     if screenshot_name:
         screenshot(page, screenshot_name, full_page=True)
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
-    # export-progress.js sees the job finished and reloads the page, which now offers the file.
+    # job-progress.js sees the job finished and reloads the page, which now offers the file.
     expect(page.get_by_role("heading", name="Berkas siap diunduh")).to_be_visible(timeout=15_000)
     assert_accessible(page)
     if screenshot_name:

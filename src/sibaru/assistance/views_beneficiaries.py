@@ -29,7 +29,7 @@ RECENT_IMPORTS = 5
 # Recorded with each read (beneficiaries_viewed): audit data, kept in the source language as written.
 REASON_EDIT = "Operator pengusul menyusun daftar calon penerima"
 REASON_REVIEW = "Meninjau daftar calon penerima usulan"
-# The line under the progress bar, per phase; beneficiary-import.js fills in the same templates.
+# The line under the progress bar, per phase; job-progress.js fills in the same templates.
 PHASE_MESSAGES = {
     "queued": gettext_lazy("Menunggu giliran diproses."),
     "reading": gettext_lazy("Membaca berkas: %(done)s baris terbaca."),
@@ -141,7 +141,7 @@ def _job_progress(request, tracking_code, job_id):
 def beneficiary_import(request, tracking_code, job_id):
     """The import's progress; once it is over, its counts, its first issues and the link to its report.
 
-    Works without JavaScript (the “Perbarui” link); beneficiary-import.js polls the JSON and moves the bar."""
+    Works without JavaScript (the “Perbarui” link); job-progress.js polls the JSON and moves the bar."""
     proposal = _proposal(request, tracking_code)
     if Role.PROPOSER_OPERATOR not in _roles(request, proposal):
         raise Http404

@@ -285,6 +285,13 @@ class ExportProgress:
     def finished(self) -> bool:
         return self.status not in ACTIVE
 
+    @property
+    def phase(self) -> str:
+        """Which sentence the progress page shows (job-progress.js picks the same one by this name)."""
+        if self.status == ExportJob.Status.QUEUED:
+            return "queued"
+        return "running-total" if self.rows_total else "running"
+
 
 def export_job_for(*, user, job_id: int) -> ExportJob:
     """One of the user's own export jobs (one query), or ExportJob.DoesNotExist: nobody else's, not even staff's."""

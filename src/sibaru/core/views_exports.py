@@ -1,4 +1,4 @@
-"""Background XLSX exports for their owner: the progress page (with a refresh link, and export-progress.js
+"""Background XLSX exports for their owner: the progress page (with a refresh link, and job-progress.js
 for a moving bar), its JSON, and the download. Another user's job does not exist for them (404)."""
 
 from django.contrib.auth.decorators import login_required
@@ -55,7 +55,7 @@ def job_status(request, job_id):
     return JsonResponse({
         "status": progress.status, "status_label": progress.status_label, "rows_done": progress.rows_done,
         "rows_total": progress.rows_total, "percent": progress.percent, "finished": progress.finished,
-        "failure": progress.failure,
+        "phase": progress.phase, "failure": progress.failure,
     })
 
 

@@ -145,7 +145,7 @@ def test_an_upload_with_a_bad_row_is_rejected_whole_then_imported_valid_rows_onl
     # Before the worker: the bar, the status line, a link to refresh without JavaScript, the script.
     waiting = text(client.get(response.url))
     assert '<progress id="import-bar" max="100"' in waiting and "Menunggu giliran diproses." in waiting
-    assert "Perbarui halaman ini" in waiting and "sibaru/beneficiary-import.js" in waiting
+    assert "Perbarui halaman ini" in waiting and "sibaru/job-progress.js" in waiting
     status = client.get(url("beneficiary_import_status", draft, job_id=job.pk)).json()
     assert (status["phase"], status["finished"], status["percent"]) == ("queued", False, None)
 
@@ -154,7 +154,7 @@ def test_an_upload_with_a_bad_row_is_rejected_whole_then_imported_valid_rows_onl
     assert (status["status"], status["finished"], status["percent"]) == ("rejected", True, 100)
     assert (status["imported"], status["rejected"], status["has_report"]) == (0, 1, True)
     done = text(client.get(response.url))
-    assert "Tidak ada baris yang diimpor" in done and "sibaru/beneficiary-import.js" not in done
+    assert "Tidak ada baris yang diimpor" in done and "sibaru/job-progress.js" not in done
     year = timezone.localdate().year
     assert f"Kolom penghasilan: penghasilan melebihi UMP provinsi tahun {year} (Rp2.200.000)." in done
     report = client.get(url("beneficiary_import_report", draft, job_id=job.pk))

@@ -144,7 +144,7 @@ def test_the_progress_json_takes_a_constant_number_of_queries(client, people, ca
     with django_assert_max_num_queries(3):  # session, user, job
         data = client.get(url).json()
     assert data == {"status": "running", "status_label": "Sedang disusun", "rows_done": 250, "rows_total": 1000,
-                    "percent": 25, "finished": False, "failure": ""}
+                    "percent": 25, "finished": False, "phase": "running-total", "failure": ""}
     with django_assert_max_num_queries(3):
         assert client.get(reverse("workspace:exports:job", args=[job.pk])).status_code == 200
 
