@@ -2,7 +2,7 @@
 one by one, record field visits, endorse, comment. Workflow transitions go through the case engine
 (`sibaru.core.services.case_apply_action`), whose effects are the rules in rules.py."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -29,7 +29,7 @@ from sibaru.assistance.rules import applicable_requirements, estimate_budget
 from sibaru.assistance.workflow import kind_for
 from sibaru.core.attachments import CheckedFile, attachment_store, files_removed_on_error
 from sibaru.core.events import append_event
-from sibaru.core.models import Case
+from sibaru.core.models import Case, Event
 from sibaru.core.scope import memberships_of, roles_for_case
 from sibaru.core.services import ActionNotAllowed, case_apply_action, case_open, request_fingerprint
 
@@ -140,11 +140,25 @@ def proposal_update(*, proposal: Proposal, user, **fields) -> Proposal:
         proposal.save()
         if "title" in fields:
             Case.objects.filter(pk=case.pk).update(subject=proposal.title[:200])
-        if case.state == "revision":
+        if case.state == "revision" and not _same_edit_recently(case, user, sorted(fields)):
             append_event(case=case, action="edited", actor=user, actor_role=Role.PROPOSER_OPERATOR,
                          from_state=case.state, to_state=case.state, public=False,
                          data={"fields": sorted(fields)})
     return proposal
+
+
+# Autosave sends a task page every few seconds: one "edited" event stands for a burst of saves of one task by
+# one person, so the timeline gets at most one such event per task per this window while someone keeps typing.
+EDIT_COALESCE_WINDOW = timedelta(minutes=10)
+
+
+def _same_edit_recently(case: Case, user, fields: list[str]) -> bool:
+    """The case's latest event is this user's edit of the same fields (the same task page), within the window."""
+    last = Event.objects.filter(case=case, seq=case.last_event_seq).only("action", "actor", "at", "data").first()
+    return (
+        last is not None and last.action == "edited" and last.actor_id == user.pk
+        and last.data.get("fields") == fields and last.at >= timezone.now() - EDIT_COALESCE_WINDOW
+    )
 
 
 def proposal_locations_set(*, proposal: Proposal, user, locations: list[dict]) -> list[ProposalLocation]:

@@ -6,14 +6,18 @@ import functools
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.csp import CSP
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sibaru.accounts.roles import Role
@@ -127,11 +131,30 @@ def _task_page(view):
     def wrapped(request, tracking_code, *args, **kwargs):
         try:
             return view(request, tracking_code, *args, **kwargs)
-        except _NotEditable:
+        except (_NotEditable, ActionNotAllowed, PermissionDenied) as refusal:
+            if _is_autosave(request):
+                # The script only needs to know it did not save; it never follows a redirect.
+                status = 403 if isinstance(refusal, PermissionDenied) else 409
+                return JsonResponse({"error": _("Usulan ini tidak dapat diubah.")}, status=status)
+            if not isinstance(refusal, _NotEditable):
+                raise
             messages.info(request, _("Usulan ini sudah dikirim dan tidak dapat diubah."))
             return redirect("assistance:proposal", tracking_code=tracking_code)
 
     return wrapped
+
+
+def _is_autosave(request) -> bool:
+    """A task page's form sent in the background by static/sibaru/autosave.js: answered in JSON."""
+    return request.method == "POST" and request.headers.get("X-Autosave") == "1"
+
+
+def _autosave_answer(proposal: Proposal | None = None, invalid=()) -> JsonResponse:
+    """200 with the save time, or 422 naming the fields that kept it from saving (nothing was saved); the
+    messages themselves are shown when the operator submits the page."""
+    if proposal is None:
+        return JsonResponse({"fields": sorted(set(invalid))}, status=422)
+    return JsonResponse({"saved_at": proposal.updated_at.isoformat()})
 
 
 def _proposer_organisations(user) -> list:
@@ -444,7 +467,9 @@ def _task_form_page(request, proposal, form, template: str, *, to_fields=dict, a
         except ValidationError as error:
             _add_errors(form, error, aliases)
         else:
-            return _after_save(request, proposal)
+            return _autosave_answer(proposal) if _is_autosave(request) else _after_save(request, proposal)
+    if _is_autosave(request):
+        return _autosave_answer(invalid=[form.add_prefix(name) for name in form.errors])
     page = {"form": form, "proposal": proposal, "from_check": _back_to_check(request), **(context or {})}
     return render(request, template, page, status=400 if form.errors else 200)
 
@@ -527,10 +552,15 @@ def task_volume(request, tracking_code):
             errors = [message for messages_ in error.message_dict.values() for message in messages_]
             formset.non_form_errors().extend(errors)
         else:
+            if _is_autosave(request):
+                return _autosave_answer(proposal)
             if "save_stay" in request.POST:
                 messages.success(request, _("Lokasi sasaran tersimpan. Perkiraan anggaran dihitung ulang."))
                 return redirect("assistance:volume", tracking_code=tracking_code)
             return _after_save(request, proposal)
+    if _is_autosave(request):
+        invalid = [form.add_prefix(name) for form in formset.forms for name in form.errors]
+        return _autosave_answer(invalid=invalid + (["__all__"] if formset.non_form_errors() else []))
     status = 400 if request.method == "POST" else 200
     return render(request, "assistance/task_locations.html", {**context, "formset": formset}, status=status)
 
@@ -688,6 +718,9 @@ def proposal_endorse(request, tracking_code):
     return redirect("assistance:proposal", tracking_code=tracking_code)
 
 
+# The document review page shows PDFs in an <iframe> of this view: framing by our own pages only.
+@xframe_options_sameorigin
+@csp_override({**settings.SECURE_CSP, "frame-ancestors": [CSP.SELF]})
 @login_required
 @require_GET
 def attachment_view(request, tracking_code, attachment_id):
@@ -769,14 +802,68 @@ def review(request, tracking_code):
     return _render_review(request, proposal, roles)
 
 
+@dataclass
+class DocumentPage:
+    """One current document among the dossier's, in requirement order, with its neighbours."""
+
+    row: DocumentRow
+    position: int
+    rows: list[DocumentRow]
+
+    @property
+    def previous(self) -> DocumentRow | None:
+        return self.rows[self.position - 1] if self.position else None
+
+    @property
+    def next(self) -> DocumentRow | None:
+        return self.rows[self.position + 1] if self.position + 1 < len(self.rows) else None
+
+
+def _document_page(dossier: Dossier, document: ProposalDocument) -> DocumentPage:
+    rows = [row for row in dossier.rows if row.current]
+    for position, row in enumerate(rows):
+        if row.current.pk == document.pk:
+            return DocumentPage(row=row, position=position, rows=rows)
+    raise Http404  # an old version, or a requirement no longer asked of this proposal
+
+
+def _render_document_review(request, proposal, roles, document, *, form=None, status: int = 200):
+    """The document beside its requirement, history and checklist form; `form` is a bound form that failed."""
+    dossier = _dossier(proposal)
+    current = _document_page(dossier, document)
+    if form is None and proposal.case.state == "distributed" and Role.VERIFIER in roles:
+        form = DocumentReviewForm(document=current.row.current)
+    content_type = document.attachment.content_type
+    return render(request, "assistance/document_review.html", {
+        "proposal": proposal, "case": proposal.case, "page": current, "row": current.row, "document": document,
+        # The version before this one, to say what the proposer was asked to change.
+        "previous_version": current.row.versions[1] if len(current.row.versions) > 1 else None,
+        "form": form,
+        "shown_as": ("pdf" if content_type == "application/pdf" else
+                     "image" if content_type in INLINE_TYPES else "download"),
+    }, status=status)
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def document_review(request, tracking_code, document_id):
+    """GET: one document beside its checklist, for reviewers. POST: the verifier's verdict on it, sent from this
+    page (dari=dokumen: errors shown here, "save and next" goes on) or from the review page."""
     proposal = _proposal(request, tracking_code)
     roles = _require_reviewer(request, proposal)
-    document = get_object_or_404(
-        ProposalDocument.objects.select_related("requirement", "proposal"), pk=document_id, proposal=proposal
-    )
+    # The documents were prefetched with the proposal (their requirement and attachment too).
+    document = next((d for d in proposal.documents.all() if d.pk == document_id), None)
+    if document is None:
+        raise Http404
+    if request.method == "GET":
+        if not document.current:  # an earlier version: its requirement's page shows the current one
+            current = next((d for d in proposal.documents.all()
+                            if d.requirement_id == document.requirement_id and d.current), None)
+            if current is None:
+                raise Http404
+            return redirect("assistance:document_review", tracking_code=tracking_code, document_id=current.pk)
+        return _render_document_review(request, proposal, roles, document)
+    from_page = request.POST.get("dari") == "dokumen"
     form = DocumentReviewForm(request.POST, document=document)
     if form.is_valid():
         try:
@@ -789,8 +876,20 @@ def document_review(request, tracking_code, document_id):
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Verifikasi %(title)s tersimpan.") % {"title": document.requirement.title})
-            return redirect(f"{reverse('assistance:review', args=[tracking_code])}#dokumen-{document.requirement_id}")
-    return _render_review(request, _proposal(request, tracking_code), roles, failed=form, status=400)
+            review_url = reverse("assistance:review", args=[tracking_code])
+            if not from_page:
+                return redirect(f"{review_url}#dokumen-{document.requirement_id}")
+            if "lanjut" not in request.POST:
+                return redirect("assistance:document_review", tracking_code=tracking_code, document_id=document.pk)
+            following = _document_page(_dossier(proposal), document).next
+            if following is None:  # the last document: back to the actions
+                return redirect(f"{review_url}#tindakan")
+            return redirect("assistance:document_review", tracking_code=tracking_code,
+                            document_id=following.current.pk)
+    proposal = _proposal(request, tracking_code)
+    if from_page:
+        return _render_document_review(request, proposal, roles, document, form=form, status=400)
+    return _render_review(request, proposal, roles, failed=form, status=400)
 
 
 @login_required
