@@ -416,7 +416,7 @@ FILE_ACTIONS = ("decree_recorded", "decree_updated", "tranche_recorded", "progre
 
 
 def _current(model, record):
-    found = model.objects.select_for_update().filter(pk=record.pk, proposal_id=record.proposal_id).first()
+    found = model.objects.select_for_update(of=("self",)).filter(pk=record.pk, proposal_id=record.proposal_id).first()
     if found is None:
         raise ValidationError(_("Catatan ini sudah dihapus atau dibatalkan."))
     return found

@@ -20,7 +20,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -108,9 +108,15 @@ def jobs_run_due(*, jobs=None, now: datetime | None = None, stop: threading.Even
     return outcome
 
 
+def _refresh_connections() -> None:
+    # Long-lived process: drop connections that the database closed or that outlived CONN_MAX_AGE. Inside a
+    # transaction (a test's) there is nothing to refresh, and closing would break the transaction.
+    if not connection.in_atomic_block:
+        close_old_connections()
+
+
 def _run(job: Job) -> bool:
-    # Long-lived process: drop connections that the database closed or that outlived CONN_MAX_AGE.
-    close_old_connections()
+    _refresh_connections()
     out = io.StringIO()
     started = time.monotonic()
     try:
@@ -120,7 +126,7 @@ def _run(job: Job) -> bool:
                          out.getvalue().strip())
         return False
     finally:
-        close_old_connections()
+        _refresh_connections()
     logger.info("periodic job %s done in %.1fs: %s", job.name, time.monotonic() - started, out.getvalue().strip())
     return True
 

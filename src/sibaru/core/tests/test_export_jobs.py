@@ -149,7 +149,7 @@ def test_the_progress_json_takes_a_constant_number_of_queries(client, people, ca
         assert client.get(reverse("workspace:exports:job", args=[job.pk])).status_code == 200
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the real worker closes its connection
 def test_the_queued_task_runs_in_the_worker(client, people, cases, django_capture_on_commit_callbacks):
     client.force_login(people["coordinator"])
     with django_capture_on_commit_callbacks(execute=True):
