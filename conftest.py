@@ -5,7 +5,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.utils import translation
 
 # The personas every test may use: a citizen's case, a kab/kota operator, a province monitor, staff roles.
@@ -23,12 +23,14 @@ def pytest_configure(config):
     default = settings.CACHES["default"]
     if worker.startswith("gw") and default["BACKEND"].endswith("RedisCache"):
         url = urlsplit(default["LOCATION"])
-        settings.CACHES = {"default": {**default, "LOCATION": urlunsplit(url._replace(path=f"/{int(worker[2:]) + 1}"))}}
+        location = urlunsplit(url._replace(path=f"/{int(worker[2:]) + 1}"))
+        settings.CACHES = {**settings.CACHES, "default": {**default, "LOCATION": location}}
 
 
 @pytest.fixture(autouse=True)
 def _clean_state():
     cache.clear()
+    caches["fragments"].clear()
     translation.activate("id")
     yield
     cache.clear()

@@ -47,6 +47,7 @@ logger = logging.getLogger(__name__)
 
 VERSION_CACHE_KEY = "sibaru:calendar:version"
 RECOMPUTE_BATCH_SIZE = 2000
+EXPLANATIONS_KEPT = 20_000  # per process: a few MB at most (start dates of a few years x deadlines x languages)
 _HOLIDAY_CATEGORIES = ("public", "government")  # national holidays and cuti bersama
 
 
@@ -108,6 +109,9 @@ class Calendar:
         # when it grows so that readers in other threads always see a consistent triple.
         self._span: tuple[int, int, list[int]] | None = None
         self._lock = threading.Lock()
+        # Explanations are the same for every case with the same start, days and language, and the tracking
+        # page asks for one on every view: kept per snapshot, so an override change starts afresh.
+        self._explanations: dict[tuple[date, int, str, str], str] = {}
 
     @classmethod
     def load(cls, version: str | None = None) -> Calendar:
@@ -209,6 +213,15 @@ class Calendar:
         # override(None) would switch translation off (English month names): resolve the active language.
         language = language or translation.get_language() or "id"
         start = _as_date(start)
+        key = (start, n, day_type, language)
+        explanation = self._explanations.get(key)
+        if explanation is None:
+            if len(self._explanations) >= EXPLANATIONS_KEPT:
+                self._explanations.clear()
+            explanation = self._explanations[key] = self._explain_due(start, n, day_type, language)
+        return explanation
+
+    def _explain_due(self, start: date, n: int, day_type: str, language: str) -> str:
         due = self.add_days(start, n, day_type)
         with translation.override(language):
             if day_type == DayType.CALENDAR:

@@ -5,6 +5,7 @@ Nothing is sent inside a request. After the transaction commits, a task delivers
 crash, so an acknowledged submission never loses its e-mail.
 """
 
+import functools
 import logging
 
 from django.conf import settings
@@ -45,6 +46,8 @@ def notifications_queue(*, case: Case, event: Event, flow, recipients) -> list[N
     state = flow.state(case.state)
     rows: list[Notification] = []
 
+    # Every recipient of one language and audience gets the same text: each pair is rendered once.
+    @functools.cache
     def message(language: str, audience: str) -> tuple[str, str]:
         with translation.override(language):
             context = {"case": case, "event": event, "flow": flow, "state": state, "audience": audience,

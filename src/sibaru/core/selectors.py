@@ -4,7 +4,9 @@ import base64
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 
+from django.db import connections, router
 from django.db.models import Q
 from django.utils import timezone
 
@@ -114,25 +116,59 @@ class PublicStatus:
     due_paused_days: int | None = None
 
 
+def _columns(model, names: tuple[str, ...]) -> str:
+    return ", ".join(model._meta.get_field(name).column for name in names)
+
+
+def _rows(model, names: tuple[str, ...], sql: str, params: list) -> list[list]:
+    """The rows of `sql`, which selects the fields `names` of `model`, converted as the ORM converts them
+    (aware datetimes, dates, booleans on each backend)."""
+    connection = connections[router.db_for_read(model)]
+    converters = []
+    for index, name in enumerate(names):
+        field = model._meta.get_field(name)
+        column = field.get_col(model._meta.db_table)
+        if functions := connection.ops.get_db_converters(column) + field.get_db_converters(connection):
+            converters.append((index, functions, column))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = [list(row) for row in cursor.fetchall()]
+    for row in rows:
+        for index, functions, column in converters:
+            for convert in functions:
+                row[index] = convert(row[index], column, connection)
+    return rows
+
+
+_CASE_FIELDS = (
+    "id", "tracking_code", "kind", "state", "submitted_at", "due_date", "extended_due_date", "closed_at",
+    "due_start", "due_days", "due_day_type", "due_paused_days",
+)
+_EVENT_FIELDS = ("at", "to_state", "note")
+# The public tracking lookup is the busiest page and has a throughput budget (DESIGN.md, "Budgets"): building
+# these two fixed queries and model instances through the ORM cost several times running them.
+_CASE_SQL = (
+    f"SELECT {_columns(Case, _CASE_FIELDS)} FROM {Case._meta.db_table} "  # noqa: S608  # nosec B608
+    f"WHERE {Case._meta.get_field('tracking_code').column} = %s"
+)
+_EVENTS_SQL = (
+    f"SELECT {_columns(Event, _EVENT_FIELDS)} FROM {Event._meta.db_table} "  # noqa: S608  # nosec B608
+    f"WHERE {Event._meta.get_field('case').column} = %s AND {Event._meta.get_field('public').column} = %s "
+    f"ORDER BY {Event._meta.get_field('seq').column}"
+)
+
+
 def public_status(tracking_code: str) -> PublicStatus | None:
     """What anyone holding the tracking code may see: status, dates and public events; nothing personal."""
-    case = (
-        Case.objects.only(
-            "tracking_code", "kind", "state", "submitted_at", "due_date", "extended_due_date", "closed_at",
-            "due_start", "due_days", "due_day_type", "due_paused_days",
-        )
-        .filter(tracking_code=tracking_code)
-        .first()
-    )
-    if case is None:
+    found = _rows(Case, _CASE_FIELDS, _CASE_SQL, [tracking_code])
+    if not found:
         return None
+    case = SimpleNamespace(**dict(zip(_CASE_FIELDS, found[0], strict=True)))
     flow = workflow.get(case.kind)
     state = flow.state(case.state)
     events = [
-        PublicEvent(
-            at=e.at, status=e.to_state, status_label=flow.state(e.to_state).label if e.to_state else "", note=e.note
-        )
-        for e in Event.objects.filter(case_id=case.pk, public=True).only("at", "to_state", "note").order_by("seq")
+        PublicEvent(at=at, status=to_state, status_label=flow.state(to_state).label if to_state else "", note=note)
+        for at, to_state, note in _rows(Event, _EVENT_FIELDS, _EVENTS_SQL, [case.id, True])
     ]
     return PublicStatus(
         tracking_code=case.tracking_code,

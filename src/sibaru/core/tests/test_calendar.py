@@ -269,6 +269,27 @@ def test_the_explanation_names_the_overrides():
 
 
 @pytest.mark.django_db
+def test_an_explanation_is_kept_until_an_override_changes_the_calendar(django_capture_on_commit_callbacks):
+    before = explain_due(date(2026, 3, 30), 10, WORKING, language="id")
+    # The tracking page asks on every view: the same text object, not computed again.
+    assert explain_due(date(2026, 3, 30), 10, WORKING, language="id") is before
+    english = explain_due(date(2026, 3, 30), 10, WORKING, language="en")
+    assert "April" in english and "Rabu" not in english
+
+    with django_capture_on_commit_callbacks(execute=True):
+        save_override(date(2026, 4, 6), working=False, name="Libur tambahan")
+    after = explain_due(date(2026, 3, 30), 10, WORKING, language="id")
+    # 31 Mar, 1, 2, (3–6), 7, 8, 9, 10, 13, 14 April; with 6 April a holiday the count ends a day later.
+    assert before.endswith("batas waktu Selasa, 14 April 2026.")
+    assert "3–6 April (Wafat Yesus Kristus, Kebangkitan Yesus Kristus, Libur tambahan)" in after
+    assert after.endswith("batas waktu Rabu, 15 April 2026.")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        working_day_override_delete(date=date(2026, 4, 6), user=None)
+    assert explain_due(date(2026, 3, 30), 10, WORKING, language="id") == before
+
+
+@pytest.mark.django_db
 def test_the_explanation_of_calendar_days_and_of_weekends_only():
     assert explain_due(date(2026, 3, 17), 14, "calendar", language="id") == (
         "14 hari kalender sejak 17 Maret 2026: batas waktu Selasa, 31 Maret 2026."
