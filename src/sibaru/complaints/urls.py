@@ -1,9 +1,12 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from sibaru.complaints import feeds, views
 
 app_name = "complaints"
 urlpatterns = [
+    # /pengaduan/ itself, as people type it: the form's first step.
+    path("", RedirectView.as_view(pattern_name="complaints:submit"), name="home"),
     path("baru/", views.submit, name="submit"),
     path("terkirim/<str:tracking_code>/", views.submitted, name="submitted"),
     path("ikuti/<str:token>/", views.follow, name="follow"),

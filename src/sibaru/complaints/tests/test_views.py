@@ -34,6 +34,11 @@ def _post(client, **fields):
     return client.post(reverse("complaints:submit"), data)
 
 
+def test_the_service_address_as_people_type_it_leads_to_the_form(client):
+    response = client.get("/pengaduan/")
+    assert response.status_code == 302 and response["Location"] == reverse("complaints:submit")
+
+
 def test_the_first_step_asks_what_and_where_and_the_second_suggests_similar_reports(
     client, regions, category, people, orgs, django_assert_max_num_queries
 ):
