@@ -160,13 +160,16 @@ def case_open(
 
 
 def _idempotent_case(scope: str, key: str, fingerprint: str) -> Case | None:
-    record = IdempotencyKey.objects.select_related("case").filter(scope=scope, key=key).first()
-    if record is None:
+    # Almost every submission is new: look up the key alone, and load its case only for a replay.
+    found = IdempotencyKey.objects.filter(scope=scope, key=key).values_list("request_hash", "case_id").first()
+    if found is None:
         return None
-    if record.request_hash != fingerprint:
+    request_hash, case_id = found
+    if request_hash != fingerprint:
         raise IdempotencyConflict(_("Kunci idempotensi ini sudah dipakai untuk permintaan lain."))
-    record.case.replayed = True
-    return record.case
+    case = Case.objects.get(pk=case_id)
+    case.replayed = True
+    return case
 
 
 def case_apply_action(
