@@ -1,5 +1,8 @@
 """The grounds as UU 14/2008 words them (reference/legal.md §1a–1b): Pasal 17 exemptions and Pasal 35(1)
-objection grounds. Administrators may edit or deactivate them; the seed never overwrites an edited row."""
+objection grounds. Administrators may edit or deactivate them; the seed never overwrites an edited row.
+
+Where legal.md shortens a Pasal 17 point with "…", the words were completed from UU 14/2008 as commonly
+published [S2]: check them against the Lembaran Negara text before production (the admin edits them)."""
 
 from django.db import migrations
 
