@@ -5,6 +5,7 @@ SIBARU_MODE selects defaults: ``demo`` (the default: ``make run``, SQLite, demo 
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -261,6 +262,11 @@ COMPLAINT_RETENTION_YEARS = env_int("COMPLAINT_RETENTION_YEARS", 2)
 COMPLAINT_MAX_ATTACHMENTS = env_int("COMPLAINT_MAX_ATTACHMENTS", 5)
 # Similar reports suggested before submitting: same category and kab/kota, opened in the last N days.
 COMPLAINT_SIMILAR_DAYS = env_int("COMPLAINT_SIMILAR_DAYS", 90)
+# Optional map on the form's location step: an XYZ tile URL, e.g. "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+# (mind the tile server's usage policy), and its attribution as plain text. "" keeps the map off; the latitude and
+# longitude fields work without it.
+MAP_TILE_URL = env_str("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
 # --- end of Pengaduan ----------------------------------------------------------------------------------
 
 # --- INFORMATION_* (Informasi Publik, PPID) ---
@@ -312,6 +318,9 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
 }
+# The map's tiles are the one outside source of images, allowed only when configured ("{s}" subdomains → "*").
+if _tiles := urlsplit(MAP_TILE_URL.replace("{s}", "*")).netloc:
+    SECURE_CSP["img-src"].append(f"{urlsplit(MAP_TILE_URL).scheme}://{_tiles}")
 
 LOGGING = {
     "version": 1,

@@ -111,6 +111,7 @@ def _summary(chosen) -> list:
 def _form_page(request, form, similar, *, summary=(), status=200):
     return render(request, "complaints/form.html", {
         "form": form, "similar": similar, "summary": summary, "retention_years": settings.COMPLAINT_RETENTION_YEARS,
+        "map_tile_url": settings.MAP_TILE_URL, "map_attribution": settings.MAP_TILE_ATTRIBUTION,
     }, status=status)
 
 
