@@ -308,9 +308,9 @@ def _out(request, proposal: Proposal) -> dict:
 # --- Loading ------------------------------------------------------------------------------------------------
 
 
-def _region(code: str, field: str = "region_code"):
+def _region(code: str, field: str = "region_code", get=regions.region_get):
     try:
-        region = regions.region_get(code=code)
+        region = get(code=code)
     except InvalidRegionCode:
         region = None
     if region is None:
@@ -319,7 +319,10 @@ def _region(code: str, field: str = "region_code"):
 
 
 def _locations(items: list[LocationIn]) -> list[dict]:
-    return [{**loc.dict(exclude={"region_code"}), "region": _region(loc.region_code, "locations")} for loc in items]
+    # All villages in one query, not one per item.
+    lookup = regions.RegionLookup(loc.region_code for loc in items)
+    return [{**loc.dict(exclude={"region_code"}), "region": _region(loc.region_code, "locations", lookup.get)}
+            for loc in items]
 
 
 def _proposal(request, tracking_code: str) -> Proposal:

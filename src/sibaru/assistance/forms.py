@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from sibaru.accounts.forms import ErrorMarkingMixin
@@ -16,6 +17,7 @@ from sibaru.assistance.models import FieldVisit, Programme, ProgrammeType, Propo
 from sibaru.core import workflow
 from sibaru.core.attachments import IMAGE_TYPES, check_upload
 from sibaru.regions.forms import RegionField
+from sibaru.regions.selectors import RegionLookup
 
 # Indonesia lies between about 11°S and 6°N, 95°E and 141°E: a point outside is a typo or swapped numbers.
 LATITUDE_RANGE = (Decimal("-11.5"), Decimal("6.5"))
@@ -200,6 +202,22 @@ class LocationRowForm(Form):
 
 
 class _LocationFormSet(forms.BaseFormSet):
+    @cached_property
+    def _regions(self) -> RegionLookup:
+        """Every row's region, shown or sent, with ancestors and the province list, fetched once for all rows
+        (a query per row otherwise)."""
+        codes = [row["region"].code for row in self.initial or () if row.get("region")]
+        if self.is_bound:
+            widget = self.form.base_fields["region"].widget
+            codes += [widget.value_from_datadict(self.data, self.files, f"{self.add_prefix(i)}-region")
+                      for i in range(self.total_form_count())]
+        return RegionLookup(code for code in codes if code)
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.fields["region"].use_lookup(self._regions)
+        return form
+
     def _kept(self):
         """Rows that were there before or were filled in now, and are not marked for removal."""
         return [

@@ -296,10 +296,14 @@ def estimate_budget(proposal: Proposal, units: int | None = None) -> Decimal:
     """Units times the unit amount of the budget year; per location and activity for BSPS."""
     locations = list(proposal.locations.all()) if proposal.pk else []
     if locations:
+        # The year's amounts read once, whatever the number of villages (the same choice as unit_amount:
+        # the amount for the activity, otherwise the one for any activity).
+        amounts = {(a.region_class, a.activity): a for a in UnitAmount.objects.filter(
+            programme_id=proposal.programme_id, budget_year=proposal.budget_year)}
         total = Decimal(0)
         for location in locations:
             for activity, count in (("PK", location.units_pk), ("PB", location.units_pb)):
-                amount = unit_amount(proposal, location.region_class, activity)
+                amount = amounts.get((location.region_class, activity)) or amounts.get((location.region_class, ""))
                 if amount and count:
                     total += amount.total * count
         if units is None or not proposal.units:

@@ -532,7 +532,7 @@ def task_volume(request, tracking_code):
         return _task_form_page(request, proposal, form, "assistance/task_volume.html",
                                to_fields=lambda data: {"units": data["units"]})
 
-    locations = list(proposal.locations.all())
+    locations = list(proposal.locations.select_related("region"))
     initial = [{"region": loc.region, "units_pk": loc.units_pk, "units_pb": loc.units_pb,
                 "uninhabitable_houses": loc.uninhabitable_houses} for loc in locations]
     if request.method == "POST" and "add_row" in request.POST:

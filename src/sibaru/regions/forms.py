@@ -23,7 +23,8 @@ class RegionField(forms.Field):
 
     Levels go from coarse to fine: province, regency, district, village. `min_level` is the coarsest level
     the form accepts and `max_level` the finest: RegionField(min_level="village") needs a village,
-    RegionField(max_level="regency") a province or a regency. One query to clean.
+    RegionField(max_level="regency") a province or a regency. One query to clean, none with a lookup that
+    holds the code (use_lookup).
     """
 
     widget = RegionPicker
@@ -43,6 +44,12 @@ class RegionField(forms.Field):
         self.max_level = max_level
         kwargs.setdefault("widget", RegionPicker(min_level=min_level, max_level=max_level))
         super().__init__(**kwargs)
+        self.lookup = None
+
+    def use_lookup(self, lookup: selectors.RegionLookup) -> None:
+        """Clean and render from regions fetched once for many fields (a formset's rows)."""
+        self.lookup = lookup
+        self.widget.lookup = lookup
 
     def prepare_value(self, value):
         return value.code if isinstance(value, Region) else value
@@ -54,7 +61,8 @@ class RegionField(forms.Field):
         if text in self.empty_values:
             return None
         try:
-            region = selectors.region_get(code=str(text))
+            get = self.lookup.get if self.lookup else selectors.region_get
+            region = get(code=str(text))
         except InvalidRegionCode:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
         if region is None:

@@ -34,6 +34,13 @@ def region_get(*, code: str) -> Region | None:
     return _regions().filter(code=normalize(code)).first()
 
 
+def regions_with_ancestors(*, codes) -> dict[str, Region]:
+    """The regions with these digits-only codes and their ancestors, code -> Region, current or not; one
+    query (none for no codes). Unknown codes are simply absent."""
+    wanted = {a for code in codes for a in (*ancestor_codes(code), code)}
+    return _regions().in_bulk(wanted) if wanted else {}
+
+
 def region_with_ancestors(*, code: str) -> list[Region]:
     """The region and its ancestors, province first; [] if the code is unknown. Raises InvalidRegionCode.
 
@@ -172,3 +179,38 @@ def region_labels(regions: list[Region]) -> dict[str, str]:
     if missing:
         known.update(_regions().in_bulk(missing))
     return {region.code: label_from(known, region.code) for region in regions}
+
+
+class RegionLookup:
+    """Regions for many region fields of one request, fetched together: the codes given, their ancestors
+    (for labels) and the province list, one query each however many fields share it.
+
+    A code that was not given falls back to region_get/region_label (one query each), so a lookup never
+    answers wrongly, only more slowly. Malformed codes are skipped here; the field still rejects them.
+    """
+
+    def __init__(self, codes):
+        self.asked = set()
+        for code in codes:
+            try:
+                self.asked.add(normalize(str(code).strip()))
+            except InvalidRegionCode:
+                continue
+        self.known = regions_with_ancestors(codes=self.asked)
+        self._provinces = None
+
+    def get(self, *, code: str) -> Region | None:
+        """As region_get: raises InvalidRegionCode if malformed; None if unknown."""
+        code = normalize(code)
+        return self.known.get(code) if code in self.asked else region_get(code=code)
+
+    def label(self, *, code: str) -> str:
+        """As region_label, for a digits-only code."""
+        if code not in self.asked:
+            return region_label(code=code)
+        return label_from(self.known, code) if code in self.known else ""
+
+    def provinces(self) -> list[Region]:
+        if self._provinces is None:
+            self._provinces = provinces()
+        return self._provinces

@@ -24,6 +24,9 @@ class RegionPicker(forms.Widget):
         super().__init__(attrs)
         self.min_level = min_level
         self.max_level = max_level
+        # A selectors.RegionLookup shared by the pickers of one page (see RegionField.use_lookup); without
+        # it, each picker reads its label and the provinces itself.
+        self.lookup = None
 
     def levels(self) -> list[str]:
         return LEVELS[: LEVELS.index(self.max_level) + 1]
@@ -65,11 +68,12 @@ class RegionPicker(forms.Widget):
             {
                 "base_id": base_id,
                 "code": code,
-                "label": selectors.region_label(code=code) if code else "",
+                "label": (self.lookup.label(code=code) if self.lookup else selectors.region_label(code=code))
+                if code else "",
                 "described_by": " ".join(described),
                 "disabled": bool(attrs.get("disabled")),
                 "invalid": bool(attrs.get("aria-invalid")),
-                "provinces": selectors.provinces(),
+                "provinces": self.lookup.provinces() if self.lookup else selectors.provinces(),
                 "province_code": code[:2],
                 "levels": [{"level": level, "name": f"{name}_{level}", "id": f"{base_id}_{level}"}
                            for level in self.levels()],
