@@ -110,17 +110,21 @@ def rows_by_page(fetch: Callable[[str, int], tuple[list, str | None]], *, page: 
             return
 
 
+def keep_as_text(cell):
+    """A typed text that a spreadsheet would run as a formula (=, +, -, @ …) stays text (formula injection)."""
+    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"  # openpyxl took it for a formula: keep it text
+        cell.quotePrefix = True  # and keep it text when someone edits the cell
+    return cell
+
+
 def _cell(sheet, value):
     if isinstance(value, Promise):
         value = str(value)
     if isinstance(value, datetime):
         # Excel has no time zones: the local wall-clock time, as the page shows it.
         value = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-    cell = WriteOnlyCell(sheet, value)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        cell.data_type = "s"  # openpyxl took it for a formula: keep it text
-        cell.quotePrefix = True  # and keep it text when someone edits the cell
-    return cell
+    return keep_as_text(WriteOnlyCell(sheet, value))
 
 
 def xlsx_write(items: Iterable, columns: list[Column], *, name: str, output,

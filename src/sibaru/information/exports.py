@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from sibaru.core.exports import keep_as_text
 from sibaru.information.models import Obtain, Outcome
 
 REQUEST_COLUMNS = [
@@ -93,6 +94,8 @@ def _sheet(workbook, title, headers, rows):
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
         sheet.append([str(v) for v in row])
+        for cell in sheet[sheet.max_row]:
+            keep_as_text(cell)  # names and requests are typed by the public
     sheet.freeze_panes = "A2"
     return sheet
 
