@@ -181,7 +181,7 @@ def test_a_token_clears_earlier_failures(client, operator):
     assert statuses == [401, 401, 401, 401]
 
 
-@override_settings(RATELIMIT_LOGIN="3/m")
+@override_settings(RATELIMIT_LOGIN="3/h")
 def test_token_requests_are_rate_limited_per_address(client, operator):
     for number in range(3):
         request_token(client, f"orang{number}@contoh.go.id", "salah")

@@ -146,7 +146,7 @@ def test_a_mangled_link_gets_the_same_page(client, operator):
     assert response.context["validlink"] is False
 
 
-@override_settings(RATELIMIT_PASSWORD_RESET="2/m")
+@override_settings(RATELIMIT_PASSWORD_RESET="2/h")
 def test_reset_requests_are_rate_limited_per_address(client, operator):
     client.post(RESET, {"email": operator.email})
     client.post(RESET, {"email": operator.email})

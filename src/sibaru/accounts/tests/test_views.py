@@ -174,7 +174,7 @@ def test_a_successful_login_clears_earlier_failures(client, operator):
     assert log_in(client, operator.email, "salah").status_code == 200
 
 
-@override_settings(RATELIMIT_LOGIN="3/m")
+@override_settings(RATELIMIT_LOGIN="3/h")
 def test_login_posts_are_rate_limited_per_address(client, operator):
     for number in range(3):
         assert log_in(client, f"orang{number}@contoh.go.id", "salah").status_code == 200
@@ -186,7 +186,7 @@ def test_login_posts_are_rate_limited_per_address(client, operator):
     assert client.get(LOGIN).status_code == 200
 
 
-@override_settings(RATELIMIT_ENABLE=False, RATELIMIT_LOGIN="1/m")
+@override_settings(RATELIMIT_ENABLE=False, RATELIMIT_LOGIN="1/h")
 def test_the_rate_limit_can_be_switched_off(client, operator):
     log_in(client, "orang@contoh.go.id", "salah")
 

@@ -101,7 +101,7 @@ def test_a_replayed_form_makes_one_case(client, regions, category):
 
 
 def test_a_flood_from_one_address_is_refused(client, regions, category, settings):
-    settings.RATELIMIT_SUBMIT = "2/m"
+    settings.RATELIMIT_SUBMIT = "2/h"
     assert _post(client, submission_id="a").status_code == 302
     assert _post(client, submission_id="b").status_code == 302
     assert _post(client, submission_id="c").status_code == 429

@@ -114,7 +114,7 @@ def test_an_unknown_code_gets_a_clear_message_in_english_too(client, trial_case)
 
 
 def test_lookups_are_rate_limited_per_address(client, settings, trial_case):
-    settings.RATELIMIT_TRACKING = "3/m"
+    settings.RATELIMIT_TRACKING = "3/h"
     url = reverse("portal:track_case", args=[trial_case.tracking_code])
     assert [client.get(url).status_code for _ in range(4)] == [200, 200, 200, 429]
 

@@ -78,7 +78,7 @@ def test_bad_input_gets_a_message_and_changes_nothing(client, orgs, regions, med
 
 
 def test_submissions_are_rate_limited_per_address(client, orgs, regions, settings):
-    settings.RATELIMIT_SUBMIT = "2/m"
+    settings.RATELIMIT_SUBMIT = "2/h"
     codes = [client.post(reverse("trial:submit"), _form(submission_id=str(i) * 8)).status_code for i in range(3)]
     assert codes == [302, 302, 429]
 
